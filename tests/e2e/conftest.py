@@ -1,0 +1,118 @@
+"""Fixtures for the browser end-to-end tests: one `jupyter lab` per session, one page per test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from .notebook import TIMEOUT, Notebook
+from .server import JupyterServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+_SERVER: JupyterServer | None = None
+
+expect.set_options(timeout=TIMEOUT)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    rep = yield
+    setattr(item, f"rep_{rep.when}", rep)
+    if rep.failed and _SERVER is not None and _SERVER.proc is not None:
+        rep.sections.append(("jupyter server log (tail)", _SERVER.log_tail(60)))
+    return rep
+
+
+@pytest.fixture(scope="session")
+def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
+    global _SERVER  # noqa: PLW0603 - the report hook needs the log path
+    server = JupyterServer(tmp_path_factory.mktemp("jupyter"))
+    server.start()
+    _SERVER = server
+    try:
+        yield server
+    finally:
+        _SERVER = None
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _slug(nodeid: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1])[:120]
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT)
+    pg = context.new_page()
+    console: list[str] = []
+    pg.on("console", lambda m: console.append(f"[{m.type}] {m.text}"))
+    pg.on("pageerror", lambda e: console.append(f"[pageerror] {e}"))
+    pg.console_messages_e2e = console  # type: ignore[attr-defined]
+    yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is None or rep.failed:
+        out = Path(request.config.rootpath) / "test-results" / _slug(request.node.nodeid)
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            pg.screenshot(path=str(out / "screenshot.png"), full_page=True, timeout=30_000)
+        except Exception as e:  # noqa: BLE001 - a failed screenshot must not hide the failure
+            console.append(f"[e2e] screenshot failed: {e}")
+        (out / "console.log").write_text("\n".join(console) + "\n")
+        if _SERVER is not None:
+            (out / "server.log.tail").write_text(_SERVER.log_tail(300) + "\n")
+        print(f"\n[e2e] artifacts in {out}\n[e2e] console (last 40):")
+        print("\n".join(console[-40:]))
+    context.close()
+
+
+@pytest.fixture
+def open_notebook(
+    page: Page, jupyter_server: JupyterServer, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Notebook]]:
+    """`open_notebook(nb=None, app="lab", name=None)`: write a notebook, open it, kernel idle."""
+    opened: list[str] = []
+
+    def _open(nb: dict[str, Any] | None = None, app: str = "lab", name: str | None = None) -> Notebook:
+        name = name or f"{_slug(request.node.name)}-{len(opened)}.ipynb"
+        opened.append(name)
+        return Notebook.create(page, jupyter_server, name, nb, app=app)
+
+    yield _open
+    for name in opened:
+        try:
+            jupyter_server.shutdown_kernels_for(name)
+        except Exception as e:  # noqa: BLE001 - cleanup only
+            print(f"[e2e] could not stop the kernel of {name}: {e}")
