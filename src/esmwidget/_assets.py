@@ -1,0 +1,107 @@
+"""Turn a widget's `_esm`/`_css` class value (inline text, file, or URL) into the text to sync."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["PLACEHOLDER_ESM", "Asset", "resolve_asset"]
+
+# Only path-like characters, ending in a module or stylesheet suffix: one-line inline code such as
+# `export default {}; // foo.js` has spaces, braces or semicolons and is never taken for a path.
+_PATH_LIKE = re.compile(r"^[\w.~:/\\@+-][\w .~:/\\@+-]*\.(?:js|mjs|css)$")
+_URL = re.compile(r"^https?://\S+$")
+
+PLACEHOLDER_ESM = """\
+export default {
+  render({ model, el }) {
+    const id = model.get("_anywidget_id");
+    el.innerHTML = `<div class="esmwidget-placeholder" style="font-family: monospace; \
+padding: 0.5em; border: 1px dashed #999">${id.replace(/[<>&]/g, "")} has no <code>_esm</code> yet. \
+Give the class one, for example:<pre>_esm = &quot;&quot;&quot;
+export default {
+  render({ model, el }) {
+    el.textContent = "hello";
+  }
+}
+&quot;&quot;&quot;</pre></div>`;
+  },
+};
+"""
+
+
+@dataclass
+class Asset:
+    """The synced text of one `_esm` or `_css` value, and the file it came from, if any."""
+
+    text: str
+    path: Path | None = None
+    url: str | None = None
+    digest: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.digest = _digest(self.text)
+
+    def reload(self) -> bool:
+        """Re-read a file-backed asset; return True when its text changed."""
+        if self.path is None:
+            return False
+        text = self.path.read_text(encoding="utf-8")
+        if text == self.text:
+            return False
+        self.text = text
+        self.digest = _digest(text)
+        return True
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def resolve_asset(owner: str, name: str, value: object) -> Asset:
+    """Resolve the value given to `owner.name` (`_esm` or `_css`) into an `Asset`.
+
+    Parameters
+    ----------
+    owner
+        The class's qualified name, used in error messages.
+    name
+        ``"_esm"`` or ``"_css"``.
+    value
+        Inline source, an ``http(s)://`` URL (passed through for the browser to load), a
+        `pathlib.Path`, or a one-line string of path characters ending in ``.js``, ``.mjs``
+        or ``.css``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the value names a file that does not exist.
+    TypeError
+        If the value is neither text nor a path.
+    """
+    if isinstance(value, Path):
+        return _read(owner, name, value)
+    if not isinstance(value, str):
+        msg = (
+            f"{owner}.{name} is {value!r} ({type(value).__name__}); expected inline source text, "
+            "an http(s) URL, or a pathlib.Path to a file."
+        )
+        raise TypeError(msg)
+    if _URL.match(value):
+        return Asset(value, url=value)
+    if "\n" not in value and _PATH_LIKE.match(value.strip()):
+        return _read(owner, name, Path(value.strip()))
+    return Asset(value)
+
+
+def _read(owner: str, name: str, path: Path) -> Asset:
+    resolved = path.expanduser().resolve()
+    if not resolved.is_file():
+        msg = (
+            f"{owner}.{name}: file {str(path)!r} does not exist (looked for {str(resolved)!r}). "
+            "Pass inline source, an http(s) URL, or a pathlib.Path to an existing file."
+        )
+        raise FileNotFoundError(msg)
+    return Asset(resolved.read_text(encoding="utf-8"), path=resolved)

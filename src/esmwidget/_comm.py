@@ -1,0 +1,106 @@
+"""The only module that talks to `comm`: one `Channel` per widget on the `jupyter.widget` target."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+import comm
+
+from ._buffers import remove_buffers
+from ._protocol import PROTOCOL_VERSION, TARGET_NAME
+
+if TYPE_CHECKING:
+    from comm.base_comm import BaseComm
+
+__all__ = ["Channel", "Incoming"]
+
+logger = logging.getLogger("esmwidget")
+
+# (method, data, buffers) of one front-end message, already checked to be well formed.
+Incoming = tuple[str, dict[str, Any], list[bytes]]
+
+
+class Channel:
+    """One widget's comm: opens it with the full state, sends and receives protocol messages.
+
+    `comm.create_comm` is looked up at call time, because kernels and hosts (ipykernel at import,
+    marimo, Solara) replace it; binding it at import would freeze the no-op `DummyComm`.
+    """
+
+    def __init__(
+        self,
+        state: dict[str, Any],
+        on_message: Callable[[Incoming], None],
+        on_peer_close: Callable[[], None],
+    ) -> None:
+        json_state, buffer_paths, buffers = remove_buffers(state)
+        self._on_message = on_message
+        self._on_peer_close = on_peer_close
+        self.closed = False
+        self.comm: BaseComm = comm.create_comm(
+            target_name=TARGET_NAME,
+            data={"state": json_state, "buffer_paths": buffer_paths},
+            metadata={"version": PROTOCOL_VERSION},
+            # comm annotates buffers as list[bytes]; memoryviews work at runtime and avoid copies.
+            buffers=cast("list[bytes]", buffers),
+        )
+        self.comm.on_msg(self._receive)
+        self.comm.on_close(self._peer_closed)
+
+    @property
+    def comm_id(self) -> str:
+        """The comm id, which is the widget's model id."""
+        return str(self.comm.comm_id)
+
+    def send_state(self, method: str, state: dict[str, Any]) -> None:
+        """Send an ``update`` or ``echo_update`` carrying `state`, binary values as buffers."""
+        if self.closed:
+            return
+        json_state, buffer_paths, buffers = remove_buffers(state)
+        self.comm.send(
+            {"method": method, "state": json_state, "buffer_paths": buffer_paths},
+            buffers=cast("list[bytes]", buffers),
+        )
+
+    def send_custom(self, content: Any, buffers: Sequence[Any] = ()) -> None:
+        """Send a ``custom`` message."""
+        if self.closed:
+            return
+        self.comm.send(
+            {"method": "custom", "content": content},
+            buffers=cast("list[bytes]", [memoryview(b) for b in buffers]),
+        )
+
+    def close(self) -> None:
+        """Close the comm; the front end removes the model and its views."""
+        if self.closed:
+            return
+        self.closed = True
+        self.comm.close()
+
+    def _receive(self, msg: dict[str, Any]) -> None:
+        try:
+            data = msg["content"]["data"]
+            method = data["method"]
+        except (KeyError, TypeError):
+            logger.warning(
+                "esmwidget: ignored a malformed comm message without data.method: %r", msg
+            )
+            return
+        if not isinstance(method, str):
+            logger.warning("esmwidget: ignored a comm message whose method is %r", method)
+            return
+        buffers = [bytes(b) for b in (msg.get("buffers") or [])]
+        try:
+            self._on_message((method, data, buffers))
+        except Exception:
+            # Front-end input must never raise into the kernel (issue #2, "Bad input").
+            logger.exception("esmwidget: error while handling a %r message", method)
+
+    def _peer_closed(self, msg: dict[str, Any]) -> None:
+        del msg
+        if not self.closed:
+            self.closed = True
+            self._on_peer_close()

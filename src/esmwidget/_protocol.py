@@ -1,0 +1,89 @@
+"""Wire shapes of the Jupyter widget protocol 2.1.0 as esmwidget speaks it; no logic."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+PROTOCOL_VERSION = "2.1.0"
+CONTROL_PROTOCOL_VERSION = "1.0.0"
+TARGET_NAME = "jupyter.widget"
+CONTROL_TARGET_NAME = "jupyter.widget.control"
+VIEW_MIME_TYPE = "application/vnd.jupyter.widget-view+json"
+MODULE_NAME = "esmwidget"
+MODEL_NAME = "AnyModel"
+VIEW_NAME = "AnyView"
+
+COMMAND_KIND = "anywidget-command"
+COMMAND_RESPONSE_KIND = "anywidget-command-response"
+HMR_ERROR_KIND = "esmwidget-hmr-error"
+
+# Keys a front end may never write (PROTOCOL.md section 1b): code, style and identity.
+PROTECTED_KEYS = frozenset({"_esm", "_css", "_anywidget_id", "_view_count"})
+PROTECTED_PREFIXES = ("_model_", "_view_")
+
+BufferPath = list[str | int]
+
+
+class OpenData(TypedDict):
+    state: dict[str, Any]
+    buffer_paths: list[BufferPath]
+
+
+class UpdateMsg(TypedDict):
+    method: Literal["update"]
+    state: dict[str, Any]
+    buffer_paths: list[BufferPath]
+
+
+class EchoUpdateMsg(TypedDict):
+    method: Literal["echo_update"]
+    state: dict[str, Any]
+    buffer_paths: list[BufferPath]
+
+
+class RequestStateMsg(TypedDict):
+    method: Literal["request_state"]
+
+
+class CustomMsg(TypedDict):
+    method: Literal["custom"]
+    content: Any
+
+
+class ModelStates(TypedDict):
+    model_name: str
+    model_module: str
+    model_module_version: str
+    state: dict[str, Any]
+
+
+class UpdateStatesMsg(TypedDict):
+    method: Literal["update_states"]
+    states: dict[str, ModelStates]
+    buffer_paths: list[BufferPath]
+
+
+class CommandRequest(TypedDict):
+    id: str
+    kind: Literal["anywidget-command"]
+    name: str
+    msg: Any
+
+
+class CommandError(TypedDict):
+    type: str
+    message: str
+    traceback: str
+
+
+class CommandResponse(TypedDict, total=False):
+    id: str
+    kind: Literal["anywidget-command-response"]
+    response: Any
+    error: CommandError
+
+
+class ViewBundle(TypedDict):
+    version_major: int
+    version_minor: int
+    model_id: str

@@ -1,0 +1,388 @@
+"""`AnyWidget`: a traitlets object whose synced traits drive an ES module in the browser."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, ClassVar, cast
+
+import traitlets
+from traitlets.traitlets import MetaHasTraits
+
+from . import _registry
+from ._assets import PLACEHOLDER_ESM, Asset, resolve_asset
+from ._buffers import put_buffers
+from ._comm import Channel, Incoming
+from ._commands import collect_commands, run_command
+from ._control import ensure_control_target
+from ._protocol import (
+    COMMAND_KIND,
+    MODEL_NAME,
+    MODULE_NAME,
+    PROTECTED_KEYS,
+    PROTECTED_PREFIXES,
+    VIEW_MIME_TYPE,
+    VIEW_NAME,
+)
+from ._version import __version__, semver_range
+
+__all__ = ["AnyWidget"]
+
+logger = logging.getLogger("esmwidget")
+
+MODULE_VERSION = semver_range(__version__)
+MsgCallback = Callable[[Any, Any, list[bytes]], None]
+
+
+class AssetTrait(traitlets.Unicode):  # type: ignore[type-arg]
+    """A synced `Unicode` defaulting to an asset's current text (file-backed assets change)."""
+
+    def __init__(self, asset: Asset) -> None:
+        super().__init__()
+        self.asset = asset
+        self.default_value = traitlets.Undefined  # type: ignore[assignment] # dynamic default
+
+    def make_dynamic_default(self) -> str:
+        """Return the asset's current text, so instances created after a reload get it."""
+        return self.asset.text
+
+
+class _AnyWidgetMeta(MetaHasTraits):
+    """Turns `_esm`/`_css` class attributes into synced traits once, when the class is defined."""
+
+    def __new__(
+        mcls,
+        name: str,
+        bases: tuple[type, ...],
+        classdict: dict[str, Any],
+        **kwargs: Any,
+    ) -> _AnyWidgetMeta:
+        owner = f"{classdict.get('__module__', '?')}.{classdict.get('__qualname__', name)}"
+        for key in ("_esm", "_css"):
+            value = classdict.get(key)
+            if key in classdict and not isinstance(value, traitlets.TraitType):
+                classdict[key] = AssetTrait(resolve_asset(owner, key, value)).tag(sync=True)
+        cls = cast("_AnyWidgetMeta", super().__new__(mcls, name, bases, classdict, **kwargs))
+        cls._esmwidget_commands = collect_commands(cls)  # type: ignore[attr-defined]
+        return cls
+
+
+def _echo_enabled() -> bool:
+    # Same switch and spelling as ipywidgets (PROTOCOL.md section 6), read per message so a
+    # notebook can flip it at run time.
+    value = os.environ.get("JUPYTER_WIDGETS_ECHO", "")
+    return value.strip().lower() not in {"no", "n", "false", "off", "0", "0.0"}
+
+
+class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
+    """Base class for widgets whose front end is an ES module.
+
+    Subclass it, give `_esm` (inline source, a `pathlib.Path`, or an http(s) URL) and optionally
+    `_css`, and tag the traits to share with the browser with ``.tag(sync=True)``. Each instance
+    opens exactly one comm when it is created.
+
+    Examples
+    --------
+    >>> import esmwidget, traitlets
+    >>> class Counter(esmwidget.AnyWidget):
+    ...     _esm = "export default { render({ model, el }) { el.textContent = model.get('count') } }"
+    ...     count = traitlets.Int(0).tag(sync=True)
+    >>> Counter(count=2).count
+    2
+    """
+
+    _model_name = traitlets.Unicode(MODEL_NAME).tag(sync=True)
+    _model_module = traitlets.Unicode(MODULE_NAME).tag(sync=True)
+    _model_module_version = traitlets.Unicode(MODULE_VERSION).tag(sync=True)
+    _view_name = traitlets.Unicode(VIEW_NAME, allow_none=True).tag(sync=True)
+    _view_module = traitlets.Unicode(MODULE_NAME).tag(sync=True)
+    _view_module_version = traitlets.Unicode(MODULE_VERSION).tag(sync=True)
+    _view_count = traitlets.Int(None, allow_none=True).tag(sync=True)
+    _esm = AssetTrait(Asset(PLACEHOLDER_ESM)).tag(sync=True)
+    _css = AssetTrait(Asset("")).tag(sync=True)
+    _anywidget_id = traitlets.Unicode().tag(sync=True)
+
+    _esmwidget_commands: ClassVar[dict[str, str]] = {}
+    _channel: Channel | None = None
+
+    @traitlets.default("_anywidget_id")
+    def _default_anywidget_id(self) -> str:
+        cls = type(self)
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._hold_depth = 0
+        self._held_keys: list[str] = []
+        self._locks: list[dict[str, Any]] = []
+        self._msg_callbacks: list[MsgCallback] = []
+        super().__init__(**kwargs)
+        self._channel = Channel(self.get_state(), self._on_message, self._on_peer_close)
+        _registry.add(self._channel.comm_id, self)
+        ensure_control_target()
+
+    # -- identity ---------------------------------------------------------------------------
+
+    @property
+    def model_id(self) -> str:
+        """The model id the front end knows this widget by (its comm id)."""
+        assert self._channel is not None
+        return self._channel.comm_id
+
+    @property
+    def comm(self) -> Any:
+        """The underlying comm (None after close), for code written against ipywidgets."""
+        if self._channel is None or self._channel.closed:
+            return None
+        return self._channel.comm
+
+    @property
+    def keys(self) -> list[str]:
+        """Names of the synced traits, in a stable order."""
+        return list(_sync_keys(type(self)))
+
+    # -- state ------------------------------------------------------------------------------
+
+    def get_state(self, key: str | Iterable[str] | None = None) -> dict[str, Any]:
+        """Return the JSON form of synced traits (all, one name, or several), binary kept as is.
+
+        Raises
+        ------
+        KeyError
+            If a name is not a synced trait.
+        """
+        keys = _sync_keys(type(self)) if key is None else [key] if isinstance(key, str) else key
+        state: dict[str, Any] = {}
+        traits = self._traits
+        for name in keys:
+            trait = traits.get(name)
+            if trait is None or not trait.metadata.get("sync"):
+                msg = (
+                    f"{type(self).__qualname__}.{name} is not a synced trait; synced traits "
+                    f"are: {', '.join(self.keys)}. Tag it with .tag(sync=True)."
+                )
+                raise KeyError(msg)
+            to_json = trait.metadata.get("to_json")
+            value = getattr(self, name)
+            state[name] = value if to_json is None else to_json(value, self)
+        return state
+
+    def send_state(self, key: str | Iterable[str] | None = None) -> None:
+        """Send synced traits (all when `key` is None) to the front end as one ``update``."""
+        if self._channel is not None:
+            self._channel.send_state("update", self.get_state(key))
+
+    @contextlib.contextmanager
+    def hold_sync(self) -> Iterator[None]:
+        """Batch every synced change made inside the block into a single ``update`` at its end."""
+        self._hold_depth += 1
+        try:
+            yield
+        finally:
+            self._hold_depth -= 1
+            if self._hold_depth == 0 and self._held_keys:
+                keys = [k for k in dict.fromkeys(self._held_keys) if self._should_send(k)]
+                self._held_keys = []
+                if keys:
+                    self.send_state(keys)
+
+    def notify_change(self, change: traitlets.Bunch) -> None:
+        """Send a synced trait's new value to the front end, then run the observers."""
+        name = change["name"]
+        if (
+            self._channel is not None
+            and not self._channel.closed
+            and change.get("type") == "change"
+            and name in _sync_keys(type(self))
+        ):
+            if self._hold_depth:
+                self._held_keys.append(name)
+            elif self._should_send(name):
+                self.send_state(name)
+        super().notify_change(change)
+
+    def _should_send(self, name: str) -> bool:
+        # A value the front end just sent is not sent back unless validation changed it.
+        for lock in self._locks:
+            if name in lock:
+                try:
+                    return bool(self.get_state(name)[name] != lock[name])
+                except Exception:
+                    return True
+        return True
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def send(self, content: Any, buffers: Sequence[Any] | None = None) -> None:
+        """Send a custom message; the module receives it with ``model.on("msg:custom", ...)``."""
+        if self._channel is not None:
+            self._channel.send_custom(content, list(buffers or ()))
+
+    def on_msg(self, callback: MsgCallback, remove: bool = False) -> None:
+        """Register (or with ``remove=True`` unregister) ``callback(widget, content, buffers)``.
+
+        It is called for each custom message the front end sends with ``model.send(...)``.
+        """
+        if remove:
+            with contextlib.suppress(ValueError):
+                self._msg_callbacks.remove(callback)
+        elif callback not in self._msg_callbacks:
+            self._msg_callbacks.append(callback)
+
+    def _on_message(self, incoming: Incoming) -> None:
+        method, data, buffers = incoming
+        if method == "update":
+            self._apply_update(data, buffers)
+        elif method == "request_state":
+            self.send_state()
+        elif method == "custom":
+            self._on_custom(data.get("content"), buffers)
+        else:
+            logger.warning(
+                "esmwidget: %s ignored unknown comm method %r; expected update, "
+                "request_state or custom.",
+                self._anywidget_id,
+                method,
+            )
+
+    def _on_custom(self, content: Any, buffers: list[bytes]) -> None:
+        if isinstance(content, dict) and content.get("kind") == COMMAND_KIND:
+            channel = self._channel
+            assert channel is not None
+            run_command(self, self._esmwidget_commands, content, buffers, channel.send_custom)
+            return
+        for callback in list(self._msg_callbacks):
+            try:
+                callback(self, content, buffers)
+            except Exception:
+                logger.exception("esmwidget: on_msg callback %r raised", callback)
+
+    def _apply_update(self, data: dict[str, Any], buffers: list[bytes]) -> None:
+        state = data.get("state")
+        paths = data.get("buffer_paths") or []
+        if not isinstance(state, dict) or not isinstance(paths, list):
+            logger.warning(
+                "esmwidget: %s ignored an update whose state is %r; expected an object.",
+                self._anywidget_id,
+                state,
+            )
+            return
+        try:
+            put_buffers(state, paths, buffers)
+        except ValueError as error:
+            logger.warning("esmwidget: %s ignored an update: %s", self._anywidget_id, error)
+            return
+        accepted, rejected = self._validate_incoming(state)
+        echo = {
+            k: state[k]
+            for k in accepted
+            if self._traits[k].metadata.get("echo_update") is not False
+        }
+        if echo and _echo_enabled() and self._channel is not None:
+            self._channel.send_state("echo_update", echo)
+        lock = {k: state[k] for k in accepted}
+        self._locks.append(lock)
+        try:
+            with self.hold_sync(), self.hold_trait_notifications():
+                for name, value in accepted.items():
+                    setattr(self, name, value)
+        except Exception as error:
+            logger.warning(
+                "esmwidget: %s rejected the update %r: %s", self._anywidget_id, state, error
+            )
+            rejected.extend(accepted)
+        finally:
+            self._locks.remove(lock)
+        if rejected and self._channel is not None:
+            # Put the front end back in line with the values Python kept.
+            self.send_state(dict.fromkeys(rejected))
+
+    def _validate_incoming(self, state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        accepted: dict[str, Any] = {}
+        rejected: list[str] = []
+        traits = self._traits
+        owner = self._anywidget_id
+        for name, raw in state.items():
+            if name in PROTECTED_KEYS or name.startswith(PROTECTED_PREFIXES):
+                logger.warning(
+                    "esmwidget: %s refused a front-end write to %r: code, style and identity "
+                    "keys are set from Python only.",
+                    owner,
+                    name,
+                )
+                continue
+            trait = traits.get(name)
+            if trait is None or not trait.metadata.get("sync"):
+                logger.warning(
+                    "esmwidget: %s ignored front-end key %r: it is not a synced trait.", owner, name
+                )
+                continue
+            try:
+                from_json = trait.metadata.get("from_json")
+                value = raw if from_json is None else from_json(raw, self)
+                accepted[name] = trait._validate(self, value)
+            except Exception as error:
+                logger.warning(
+                    "esmwidget: %s rejected front-end value %r for %r: %s", owner, raw, name, error
+                )
+                rejected.append(name)
+        return accepted, rejected
+
+    # -- lifetime ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the comm: the front end removes the views, and the widget can be collected."""
+        channel = self._channel
+        if channel is None or channel.closed:
+            return
+        channel.close()
+        self._closed()
+
+    def _on_peer_close(self) -> None:
+        self._closed()
+
+    def _closed(self) -> None:
+        channel = self._channel
+        if channel is not None:
+            _registry.discard(channel.comm_id)
+            channel.comm.on_msg(None)
+            channel.comm.on_close(None)
+        self._msg_callbacks.clear()
+
+    # -- display ----------------------------------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        del kwargs
+        data: dict[str, Any] = {"text/plain": self._text_repr()}
+        channel = self._channel
+        if self._view_name is not None and channel is not None and not channel.closed:
+            data[VIEW_MIME_TYPE] = {
+                "version_major": 2,
+                "version_minor": 1,
+                "model_id": channel.comm_id,
+            }
+        return data
+
+    def _text_repr(self) -> str:
+        # Cheap by design: scalar user traits only, cut short (anywidget #899).
+        parts = []
+        for name in self.keys:
+            if name.startswith("_"):
+                continue
+            value = getattr(self, name)
+            text = repr(value) if isinstance(value, int | float | str | bool) else "..."
+            parts.append(f"{name}={text[:40]}")
+        text = f"{type(self).__name__}({', '.join(parts)})"
+        if self._channel is not None and self._channel.closed:
+            text += " [closed]"
+        return text if len(text) <= 110 else text[:107] + "..."
+
+
+def _sync_keys(cls: type[AnyWidget]) -> tuple[str, ...]:
+    # Cached per class; `add_traits` makes a new class, so the cache never goes stale.
+    keys: tuple[str, ...] | None = cls.__dict__.get("_esmwidget_keys")
+    if keys is None:
+        keys = tuple(sorted(cls.class_traits(sync=True)))
+        cls._esmwidget_keys = keys  # type: ignore[attr-defined]
+    return keys
