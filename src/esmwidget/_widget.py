@@ -87,7 +87,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
     --------
     >>> import esmwidget, traitlets
     >>> class Counter(esmwidget.AnyWidget):
-    ...     _esm = "export default { render({ model, el }) { el.textContent = model.get('count') } }"
+    ...     _esm = "export default { render({ model, el }) { el.textContent = 'hi' } }"
     ...     count = traitlets.Int(0).tag(sync=True)
     >>> Counter(count=2).count
     2
