@@ -88,7 +88,7 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
         out.mkdir(parents=True, exist_ok=True)
         try:
             pg.screenshot(path=str(out / "screenshot.png"), full_page=True, timeout=30_000)
-        except Exception as e:  # noqa: BLE001 - a failed screenshot must not hide the failure
+        except Exception as e:
             console.append(f"[e2e] screenshot failed: {e}")
         (out / "console.log").write_text("\n".join(console) + "\n")
         if _SERVER is not None:
@@ -105,7 +105,9 @@ def open_notebook(
     """`open_notebook(nb=None, app="lab", name=None)`: write a notebook, open it, kernel idle."""
     opened: list[str] = []
 
-    def _open(nb: dict[str, Any] | None = None, app: str = "lab", name: str | None = None) -> Notebook:
+    def _open(
+        nb: dict[str, Any] | None = None, app: str = "lab", name: str | None = None
+    ) -> Notebook:
         name = name or f"{_slug(request.node.name)}-{len(opened)}.ipynb"
         opened.append(name)
         return Notebook.create(page, jupyter_server, name, nb, app=app)
@@ -114,5 +116,5 @@ def open_notebook(
     for name in opened:
         try:
             jupyter_server.shutdown_kernels_for(name)
-        except Exception as e:  # noqa: BLE001 - cleanup only
+        except Exception as e:
             print(f"[e2e] could not stop the kernel of {name}: {e}")

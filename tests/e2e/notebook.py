@@ -83,9 +83,7 @@ class Cell:
 
     @property
     def execution_count(self) -> int | None:
-        return self.nb.js(
-            f"(i) => {_PANEL}.content.widgets[i].model.executionCount", self.index
-        )
+        return self.nb.js(f"(i) => {_PANEL}.content.widgets[i].model.executionCount", self.index)
 
     def clear_output(self) -> None:
         """Clear Output on this cell through the notebook command, as the context menu does."""
@@ -177,7 +175,8 @@ class Notebook:
     def command(self, name: str, args: dict[str, Any] | None = None) -> None:
         # Fire and forget: the command's promise is not awaited (it could hang).
         self.js(
-            "([n, a]) => { window.jupyterapp.commands.execute(n, a).catch(e => console.error(e)); }",
+            "([n, a]) => { window.jupyterapp.commands.execute(n, a)"
+            ".catch(e => console.error(e)); }",
             [name, args or {}],
         )
 
@@ -187,7 +186,9 @@ class Notebook:
 
     # -- running code ------------------------------------------------------------------
     def _source(self, index: int) -> str:
-        return str(self.js(f"(i) => {_PANEL}.content.widgets[i].model.sharedModel.getSource()", index))
+        return str(
+            self.js(f"(i) => {_PANEL}.content.widgets[i].model.sharedModel.getSource()", index)
+        )
 
     def run(self, code: str, *, allow_error: bool = False, timeout: int = TIMEOUT) -> Cell:
         """Type `code` into the last cell (or a new one), Shift+Enter, wait until executed."""

@@ -129,7 +129,7 @@ class JupyterServer:
             "--ServerApp.open_browser=False",
         ]
         self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(  # noqa: S603
+        self.proc = subprocess.Popen(
             cmd, stdout=self._log, stderr=subprocess.STDOUT, env=self.env, cwd=self.root
         )
         deadline = time.monotonic() + ready_timeout
@@ -169,13 +169,13 @@ class JupyterServer:
     # -- REST ------------------------------------------------------------------------
     def api(self, method: str, path: str, body: object = None, timeout: float = 30) -> object:
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(  # noqa: S310 - 127.0.0.1 only
+        req = urllib.request.Request(
             f"{self.url}{path}",
             data=data,
             method=method,
             headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(req, timeout=timeout) as r:  # noqa: S310
+        with urllib.request.urlopen(req, timeout=timeout) as r:
             raw = r.read()
         return json.loads(raw) if raw else None
 

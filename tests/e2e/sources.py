@@ -1,0 +1,120 @@
+"""Cell sources the browser tests type into notebooks (issue 3's proof list)."""
+
+# ruff: noqa: E501 - the ES modules are quoted as a user would paste them (the counter verbatim)
+
+from __future__ import annotations
+
+COUNTER_CLASS = '''import esmwidget, traitlets
+class Counter(esmwidget.AnyWidget):
+    _esm = """export default { render({ model, el }) { let b = document.createElement('button'); b.className='counter'; const show=()=>{b.textContent=`count is ${model.get('count')}`}; b.onclick=()=>{model.set('count', model.get('count')+1); model.save_changes();}; model.on('change:count', show); show(); el.append(b); } }"""
+    _css = ".counter { color: rgb(0, 128, 128) }"
+    count = traitlets.Int(0).tag(sync=True)
+'''
+
+COUNTER = COUNTER_CLASS + "w = Counter(); w"
+
+# 10 MiB; byte i is i % 256, so byte 12345 is 57 and the last byte is 255.
+BIG_BYTES = '''import esmwidget, traitlets
+class Big(esmwidget.AnyWidget):
+    _esm = """export default { render({ model, el }) {
+  const d = model.get('data');
+  const s = document.createElement('span'); s.className = 'big';
+  s.textContent = [d instanceof DataView, d.byteLength, d.getUint8(12345), d.getUint8(d.byteLength - 1)].join(' ');
+  el.append(s);
+} }"""
+    data = traitlets.Bytes(b"").tag(sync=True)
+w = Big(data=bytes(range(256)) * (10 * 1024 * 1024 // 256)); w
+'''
+BIG_BYTES_LEN = 10 * 1024 * 1024
+
+MESSAGES = '''import esmwidget, traitlets
+from esmwidget.experimental import command
+class Talk(esmwidget.AnyWidget):
+    _esm = """export default { render({ model, el, experimental }) {
+  const log = document.createElement('ul'); log.className = 'log';
+  const add = (t) => { const li = document.createElement('li'); li.textContent = t; log.append(li); };
+  model.on('msg:custom', (content, buffers) => {
+    const text = buffers.length ? new TextDecoder().decode(buffers[0]) : '';
+    add('py:' + JSON.stringify(content) + ':' + buffers.length + ':' + text);
+  });
+  const button = (cls, onclick) => { const b = document.createElement('button'); b.className = cls; b.textContent = cls; b.onclick = onclick; return b; };
+  const call = async (name, arg) => {
+    try {
+      const [resp, bufs] = await experimental.invoke(name, arg);
+      add(name + ':ok:' + JSON.stringify(resp) + ':' + bufs.length);
+    } catch (e) {
+      add(name + ':err:' + (e instanceof Error) + ':' + e.message);
+    }
+  };
+  el.append(
+    button('send', () => model.send({hello: 'from js'})),
+    button('ping', () => call('ping', {x: 1})),
+    button('boom', () => call('boom', {})),
+    log,
+  );
+} }"""
+
+    @command
+    def ping(self, msg, buffers):
+        return {"pong": msg}, []
+
+    @command
+    def boom(self, msg, buffers):
+        raise ValueError("kaboom 123")
+
+received = []
+def on_custom(widget, content, buffers):
+    print("python got", content)
+    received.append(content)
+w = Talk(); w.on_msg(on_custom); w
+'''
+
+SYNTAX_ERROR = '''import esmwidget, traitlets
+class Broken(esmwidget.AnyWidget):
+    _esm = """export default {
+  render({ model, el }) {
+    el.textContent = 'never';
+    let x = ;
+  }
+};
+"""
+w = Broken(); w
+'''
+SYNTAX_ERROR_LINE = 4
+
+THROWING_RENDER = '''import esmwidget, traitlets
+class Thrower(esmwidget.AnyWidget):
+    _esm = """export default { render({ model, el }) { throw new Error('render exploded 42'); } }"""
+w = Thrower(); w
+'''
+
+FIXED_ESM = (
+    'w._esm = "export default { render({ model, el }) { '
+    "const s = document.createElement('span'); s.className = 'fixed'; "
+    "s.textContent = 'fixed ' + model.get('_anywidget_id'); el.append(s); } }\""
+)
+
+
+def lifecycle_esm(gen: str) -> str:
+    """An ESM whose initialize/render cleanups record themselves in `window.__cleanups`."""
+    return (
+        "export default {\n"
+        "  initialize({ model }) {\n"
+        f"    return () => {{ (window.__cleanups ||= []).push('init:{gen}'); }};\n"
+        "  },\n"
+        "  render({ model, el }) {\n"
+        f"    const s = document.createElement('span'); s.className = 'gen'; s.textContent = '{gen}';\n"
+        "    el.append(s);\n"
+        f"    return () => {{ (window.__cleanups ||= []).push('render:{gen}'); }};\n"
+        "  },\n"
+        "};\n"
+    )
+
+
+LIFECYCLE = f'''import esmwidget, traitlets
+V1 = """{lifecycle_esm("v1")}"""
+V2 = """{lifecycle_esm("v2")}"""
+class Life(esmwidget.AnyWidget):
+    _esm = V1
+w = Life(); w
+'''

@@ -1,0 +1,174 @@
+"""Issue 3's proof list in a real JupyterLab (and Notebook 7) page, driven as a user would."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import expect
+
+from . import sources
+from .notebook import Notebook
+
+OpenNotebook = Callable[..., Notebook]
+
+
+def click_counter_to_3_and_back(nb: Notebook) -> None:
+    """The counter flow: 3 clicks reach Python; a Python change reaches the DOM."""
+    cell = nb.run(sources.COUNTER)
+    button = cell.output.locator("button.counter")
+    expect(button).to_have_text("count is 0")
+    for n in (1, 2, 3):
+        button.click()
+        expect(button).to_have_text(f"count is {n}")
+    assert nb.py("w.count") == "3"
+    nb.run("w.count = 42")
+    expect(button).to_have_text("count is 42")
+    # The _css stylesheet applies to the rendered element.
+    color = button.evaluate("b => getComputedStyle(b).color")
+    assert color == "rgb(0, 128, 128)"
+
+
+def test_counter_clicks_reach_python_and_python_reaches_dom(open_notebook: OpenNotebook) -> None:
+    click_counter_to_3_and_back(open_notebook())
+
+
+def test_counter_on_notebook7(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook(app="notebook")
+    assert "/notebooks/" in nb.page.url
+    assert nb.js("() => window.jupyterapp.name") == "Jupyter Notebook"
+    click_counter_to_3_and_back(nb)
+
+
+def test_two_views_of_one_widget_stay_in_sync(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(sources.COUNTER_CLASS + "w = Counter()\ndisplay(w)\ndisplay(w)")
+    buttons = cell.output.locator("button.counter")
+    expect(buttons).to_have_count(2)
+    first, second = buttons.nth(0), buttons.nth(1)
+    first.click()
+    expect(first).to_have_text("count is 1")
+    expect(second).to_have_text("count is 1")
+    second.click()
+    second.click()
+    expect(first).to_have_text("count is 3")
+    expect(second).to_have_text("count is 3")
+    assert nb.py("w.count") == "3"
+
+
+def test_10mb_bytes_trait_arrives_as_dataview(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(sources.BIG_BYTES, timeout=120_000)
+    span = cell.output.locator("span.big")
+    expect(span).to_have_text(f"true {sources.BIG_BYTES_LEN} 57 255", timeout=120_000)
+
+
+def test_custom_messages_and_commands_both_ways(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(sources.MESSAGES)
+    log = cell.output.locator("ul.log")
+    cell.output.locator("button.send").wait_for()
+
+    # JS -> Python: model.send reaches the on_msg callback.
+    cell.output.locator("button.send").click()
+    # The comm message and the next execute request share the shell channel, in order.
+    assert nb.py("[c for c in received if 'hello' in c]") == "[{'hello': 'from js'}]"
+
+    # Python -> JS: w.send with a buffer reaches model.on('msg:custom').
+    nb.run('w.send({"n": 7}, buffers=[b"abc"])')
+    expect(log.locator("li", has_text="py:")).to_have_text('py:{"n":7}:1:abc')
+
+    # Commands: a result, then a Python exception as a rejected promise.
+    cell.output.locator("button.ping").click()
+    expect(log.locator("li", has_text="ping:")).to_have_text('ping:ok:{"pong":{"x":1}}:0')
+    cell.output.locator("button.boom").click()
+    boom = log.locator("li", has_text="boom:")
+    expect(boom).to_contain_text("boom:err:true:")
+    expect(boom).to_contain_text("ValueError")
+    expect(boom).to_contain_text("kaboom 123")
+
+
+def test_syntax_error_box_then_recovery_from_python(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(sources.SYNTAX_ERROR)
+    box = cell.output.locator(".esmwidget-error")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("__main__.Broken")
+    expect(box).to_contain_text(re.compile(rf"line {sources.SYNTAX_ERROR_LINE}, column \d+"))
+    count = cell.execution_count
+
+    nb.run(sources.FIXED_ESM)
+    expect(cell.output.locator("span.fixed")).to_have_text("fixed __main__.Broken")
+    expect(box).to_have_count(0)
+    assert cell.execution_count == count
+
+
+def test_throwing_render_box_then_recovery_from_python(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(sources.THROWING_RENDER)
+    box = cell.output.locator(".esmwidget-error")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("__main__.Thrower")
+    expect(box).to_contain_text("render exploded 42")
+    count = cell.execution_count
+
+    nb.run(sources.FIXED_ESM)
+    expect(cell.output.locator("span.fixed")).to_have_text("fixed __main__.Thrower")
+    expect(box).to_have_count(0)
+    assert cell.execution_count == count
+
+
+def cleanups(nb: Notebook) -> list[str]:
+    return list(nb.js("() => window.__cleanups || []"))
+
+
+def wait_cleanups(nb: Notebook, *expected: str) -> list[str]:
+    """Wait until every expected label is in window.__cleanups; return the whole list."""
+    try:
+        nb.wait_js("(exp) => exp.every(x => (window.__cleanups || []).includes(x))", list(expected))
+    except Exception as e:
+        msg = f"cleanups {expected} not all called; window.__cleanups = {cleanups(nb)}"
+        raise AssertionError(msg) from e
+    return cleanups(nb)
+
+
+def test_cleanups_run_on_rerender_clear_output_and_close(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    first = nb.run(sources.LIFECYCLE)
+    expect(first.output.locator("span.gen")).to_have_text("v1")
+    assert cleanups(nb) == []
+
+    # HMR-style replacement: the old generation's cleanups run, the view re-renders.
+    nb.run("w._esm = V2")
+    expect(first.output.locator("span.gen")).to_have_text("v2")
+    got = wait_cleanups(nb, "render:v1", "init:v1")
+    assert "render:v2" not in got
+    assert "init:v2" not in got
+
+    # Clear Output removes the view: its render cleanup runs, the model lives on.
+    nb.js("() => { window.__cleanups = []; }")
+    first.clear_output()
+    assert wait_cleanups(nb, "render:v2") == ["render:v2"]
+
+    # Display again, then close(): the view's and the model's cleanups run.
+    again = nb.run("w")
+    expect(again.output.locator("span.gen")).to_have_text("v2")
+    nb.js("() => { window.__cleanups = []; }")
+    nb.run("w.close()")
+    assert sorted(wait_cleanups(nb, "render:v2", "init:v2")) == ["init:v2", "render:v2"]
+
+
+def test_reload_restores_live_widget(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(sources.COUNTER)
+    button = cell.output.locator("button.counter")
+    button.click()
+    expect(button).to_have_text("count is 1")
+    nb.save()
+    nb.reload()
+    # The saved output holds only a model id: the view comes from the live kernel's state.
+    button = nb.cell(0).output.locator("button.counter")
+    expect(button).to_have_text("count is 1")
+    button.click()
+    expect(button).to_have_text("count is 2")
+    assert nb.py("w.count") == "2"
