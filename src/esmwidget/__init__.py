@@ -7,6 +7,14 @@ from ._serialization import widget_serialization
 from ._version import __version__
 from ._widget import AnyWidget
 
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext esmwidget``: the ``%%vfile NAME.js`` cell magic."""
+    from ._magics import load_ipython_extension as load  # noqa: PLC0415 - psygnal on demand
+
+    load(ipython)
+
+
 __all__ = ["AnyWidget", "__version__", "widget_serialization"]
 
 # Public for `jupyter labextension develop`; not part of the widget API.

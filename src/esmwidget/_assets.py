@@ -39,6 +39,7 @@ class Asset:
     text: str
     path: Path | None = None
     url: str | None = None
+    vfile: str | None = None
     digest: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -91,9 +92,24 @@ def resolve_asset(owner: str, name: str, value: object) -> Asset:
         raise TypeError(msg)
     if _URL.match(value):
         return Asset(value, url=value)
+    if value.startswith("vfile:") and "\n" not in value:
+        return _virtual(owner, name, value[len("vfile:") :])
     if "\n" not in value and _PATH_LIKE.match(value.strip()):
         return _read(owner, name, Path(value.strip()))
     return Asset(value)
+
+
+def _virtual(owner: str, name: str, vfile_name: str) -> Asset:
+    from ._hmr import vfile  # noqa: PLC0415 - psygnal only when virtual files are used
+
+    source = vfile(vfile_name)
+    if source is None:
+        msg = (
+            f"{owner}.{name}: virtual file {vfile_name!r} is not defined. Run `%load_ext "
+            f"esmwidget` and a cell starting with `%%vfile {vfile_name}` before this class."
+        )
+        raise FileNotFoundError(msg)
+    return Asset(source.text, vfile=vfile_name)
 
 
 def _read(owner: str, name: str, path: Path) -> Asset:

@@ -16,6 +16,7 @@ VIEW_NAME = "AnyView"
 COMMAND_KIND = "anywidget-command"
 COMMAND_RESPONSE_KIND = "anywidget-command-response"
 HMR_ERROR_KIND = "esmwidget-hmr-error"
+HMR_OK_KIND = "esmwidget-hmr-ok"
 
 # Keys a front end may never write (PROTOCOL.md section 1b): code, style and identity.
 PROTECTED_KEYS = frozenset({"_esm", "_css", "_anywidget_id", "_view_count"})

@@ -17,8 +17,11 @@ from ._buffers import put_buffers
 from ._comm import Channel, Incoming
 from ._commands import collect_commands, run_command
 from ._control import ensure_control_target
+from ._env import hmr_enabled, watchable
 from ._protocol import (
     COMMAND_KIND,
+    HMR_ERROR_KIND,
+    HMR_OK_KIND,
     MODEL_NAME,
     MODULE_NAME,
     PROTECTED_KEYS,
@@ -117,7 +120,9 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         self._held_keys: list[str] = []
         self._locks: list[dict[str, Any]] = []
         self._msg_callbacks: list[MsgCallback] = []
+        self._hmr_links: list[Any] = []
         super().__init__(**kwargs)
+        self._watch_assets()
         self._channel = Channel(self.get_state(), self._on_message, self._on_peer_close)
         _registry.add(self._channel.comm_id, self)
         ensure_control_target()
@@ -329,6 +334,48 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
                 rejected.append(name)
         return accepted, rejected
 
+    # -- hot module replacement ------------------------------------------------------------
+
+    def _watch_assets(self) -> None:
+        sources: dict[str, Any] = {}
+        for key in ("_esm", "_css"):
+            trait = self._traits.get(key)
+            if not isinstance(trait, AssetTrait) or key in self._trait_values:
+                continue  # not an asset, or given explicitly to this instance
+            asset = trait.asset
+            source: Any
+            if asset.vfile is not None:
+                from ._hmr import vfile  # noqa: PLC0415 - psygnal only when needed
+
+                source = vfile(asset.vfile)
+            elif asset.path is not None and hmr_enabled() and watchable(asset.path):
+                from ._hmr import watcher  # noqa: PLC0415 - watchfiles only with HMR on
+
+                source = watcher().file(asset.path)
+            else:
+                continue
+            if source is not None:
+                asset.text = source.text  # new instances start from the latest save
+                sources[key] = source
+        if sources:
+            from ._hmr import attach  # noqa: PLC0415
+
+            self._hmr_links = attach(self, sources)
+
+    def _hmr_update(self, key: str, text: str) -> None:
+        trait = self._traits.get(key)
+        if isinstance(trait, AssetTrait):
+            trait.asset.text = text
+        if getattr(self, key) == text:
+            # Back after a deletion with the same text: no trait change, so tell the views to
+            # drop their HMR error and render again.
+            self.send({"kind": HMR_OK_KIND, "key": key})
+            return
+        setattr(self, key, text)
+
+    def _hmr_failed(self, key: str, message: str) -> None:
+        self.send({"kind": HMR_ERROR_KIND, "key": key, "message": message})
+
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -349,6 +396,11 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
             channel.comm.on_msg(None)
             channel.comm.on_close(None)
         self._msg_callbacks.clear()
+        if self._hmr_links:
+            from ._hmr import detach  # noqa: PLC0415
+
+            detach(self._hmr_links)
+            self._hmr_links = []
 
     # -- display ----------------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ def test_construction_opens_exactly_one_comm_with_the_full_state(comms):
             **IDENTITY,
             "_esm": ESM,
             "_css": ".counter { color: teal }",
-            "_anywidget_id": "test_widget.Counter",
+            "_anywidget_id": "tests.unit.test_widget.Counter",
             "count": 2,
             "label": "hi",
         },

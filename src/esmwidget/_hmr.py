@@ -1,0 +1,284 @@
+"""Hot module replacement: one watchfiles thread per process re-reads file-backed `_esm`/`_css`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol
+
+from psygnal import Signal
+
+__all__ = ["VirtualFile", "WatchedFile", "Watcher", "attach", "detach", "watcher"]
+
+logger = logging.getLogger("esmwidget")
+
+
+class WatchFn(Protocol):
+    """The shape of `watchfiles.watch` that the watcher uses; tests pass a scripted fake."""
+
+    def __call__(
+        self, *paths: Path, stop_event: threading.Event
+    ) -> Iterable[set[tuple[Any, str]]]: ...
+
+
+class WatchedFile:
+    """A file on disk whose text is re-read on every change; signals go to weakly held slots."""
+
+    changed = Signal(str)
+    """Emitted with the new text after a change (also when a failing file recovers)."""
+    failed = Signal(str)
+    """Emitted with a readable message when the file is deleted or cannot be read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.text = path.read_text(encoding="utf-8")
+        self.failing = False
+
+    def refresh(self) -> None:
+        """Re-read the file and emit `changed` or `failed`; never raises."""
+        try:
+            text = self._read()
+        except FileNotFoundError:
+            self._fail(
+                f"{self.path} was deleted (or renamed). The widget comes back when the file "
+                "does; restore it or save it again."
+            )
+            return
+        except (OSError, UnicodeDecodeError) as error:
+            self._fail(f"{self.path} could not be read: {error}. Fix the file and save it again.")
+            return
+        if text != self.text or self.failing:
+            self.text = text
+            self.failing = False
+            self.changed.emit(text)
+
+    def _read(self) -> str:
+        # An atomic save (write temp, rename over) can leave the path missing for an instant.
+        for _ in range(5):
+            try:
+                return self.path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                time.sleep(0.02)
+        return self.path.read_text(encoding="utf-8")
+
+    def _fail(self, message: str) -> None:
+        self.failing = True
+        logger.warning("esmwidget HMR: %s", message)
+        self.failed.emit(message)
+
+    @property
+    def in_use(self) -> bool:
+        """Whether any live slot is still connected."""
+        return len(self.changed) > 0 or len(self.failed) > 0
+
+
+def _default_watch() -> WatchFn | None:
+    try:
+        import watchfiles  # noqa: PLC0415 - optional dependency, imported only with HMR on
+    except ImportError:
+        return None
+
+    def watch(*paths: Path, stop_event: threading.Event) -> Iterator[set[tuple[Any, str]]]:
+        yield from watchfiles.watch(
+            *paths,
+            stop_event=stop_event,
+            debounce=100,
+            step=20,
+            recursive=False,
+            raise_interrupt=False,
+            ignore_permission_denied=True,
+        )
+
+    return watch
+
+
+class Watcher:
+    """Watches the directories of every watched file from one daemon thread.
+
+    Directories rather than files, so editors that write a temporary file and rename it over
+    the original (vim, JetBrains) or delete and re-create it keep being seen. The thread starts
+    on demand and stops when nothing is watched.
+    """
+
+    def __init__(self, watch: WatchFn | None = None) -> None:
+        self._watch = watch
+        self._files: dict[Path, WatchedFile] = {}
+        self._lock = threading.RLock()
+        self._stop: threading.Event | None = None
+        self._thread: threading.Thread | None = None
+        self._roots: frozenset[Path] = frozenset()
+        self._warned = False
+
+    @property
+    def running(self) -> bool:
+        """Whether the watcher thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def file(self, path: Path) -> WatchedFile | None:
+        """Return the watched file for `path`, starting to watch it; None without watchfiles."""
+        with self._lock:
+            if self._watch is None:
+                self._watch = _default_watch()
+                if self._watch is None:
+                    if not self._warned:
+                        self._warned = True
+                        warnings.warn(
+                            "esmwidget: ANYWIDGET_HMR=1 but hot reload needs watchfiles, which is "
+                            "not installed. Install it with `pip install esmwidget[dev]` (or "
+                            "`pip install watchfiles`) and restart the kernel.",
+                            stacklevel=4,
+                        )
+                    return None
+            watched = self._files.get(path)
+            if watched is None:
+                watched = self._files[path] = WatchedFile(path)
+                self._restart()
+            else:
+                watched.refresh()
+            return watched
+
+    def forget_unused(self) -> None:
+        """Stop watching files nobody listens to; stop the thread when none remain."""
+        with self._lock:
+            for path in [p for p, f in self._files.items() if not f.in_use]:
+                del self._files[path]
+            self._restart()
+
+    def stop(self) -> None:
+        """Stop the thread and forget every file."""
+        with self._lock:
+            self._files.clear()
+            self._restart()
+
+    def _restart(self) -> None:
+        roots = frozenset(path.parent for path in self._files)
+        if roots == self._roots and (self.running or not roots):
+            return
+        if self._stop is not None:
+            self._stop.set()
+        self._roots = roots
+        self._stop = self._thread = None
+        if not roots or self._watch is None:
+            return
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=self._run,
+            args=(self._watch, sorted(roots), stop),
+            daemon=True,
+            name="esmwidget-hmr",
+        )
+        self._stop, self._thread = stop, thread
+        thread.start()
+
+    def _run(self, watch: WatchFn, roots: list[Path], stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                for changes in watch(*roots, stop_event=stop):
+                    if stop.is_set():
+                        return
+                    self._dispatch(changes)
+            except Exception:
+                # Never let the watcher die or raise into the kernel (issue #4, "Bad input").
+                logger.exception("esmwidget HMR: watching %s failed; retrying", roots)
+                stop.wait(0.5)
+            else:
+                return
+
+    def _dispatch(self, changes: set[tuple[Any, str]]) -> None:
+        for changed in sorted({Path(path) for _, path in changes}):
+            with self._lock:
+                watched = self._files.get(changed)
+            if watched is not None:
+                watched.refresh()
+
+
+_watcher = Watcher()
+
+
+def watcher() -> Watcher:
+    """The process-wide watcher."""
+    return _watcher
+
+
+def set_watcher(new: Watcher) -> Watcher:
+    """Replace the process-wide watcher (tests inject one with a scripted watch function)."""
+    global _watcher
+    old, _watcher = _watcher, new
+    return old
+
+
+class VirtualFile:
+    """In-memory module or stylesheet text written by a ``%%vfile NAME`` cell."""
+
+    changed = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+
+    def write(self, text: str) -> None:
+        """Replace the text; every live widget using it updates."""
+        if text != self.text:
+            self.text = text
+            self.changed.emit(text)
+
+
+_vfiles: dict[str, VirtualFile] = {}
+
+
+def vfile(name: str) -> VirtualFile | None:
+    """The virtual file called `name` (``NAME.js``, without the ``vfile:`` prefix), if any."""
+    return _vfiles.get(name)
+
+
+def write_vfile(name: str, text: str) -> VirtualFile:
+    """Create or update a virtual file."""
+    existing = _vfiles.get(name)
+    if existing is None:
+        existing = _vfiles[name] = VirtualFile(name, text)
+    else:
+        existing.write(text)
+    return existing
+
+
+def clear_vfiles() -> None:
+    """Forget every virtual file (live widgets keep their last text)."""
+    _vfiles.clear()
+
+
+Source = WatchedFile | VirtualFile
+
+
+class _Listener(Protocol):
+    def _hmr_update(self, key: str, text: str) -> None: ...
+    def _hmr_failed(self, key: str, message: str) -> None: ...
+
+
+Links = list[tuple[Source, Callable[..., None], Callable[..., None]]]
+
+
+def attach(widget: _Listener, sources: dict[str, Source]) -> Links:
+    """Connect `widget` (weakly: it stays collectable) to each source's signals."""
+    links: Links = []
+    for key, source in sources.items():
+        on_change = partial(widget._hmr_update, key)
+        on_fail = partial(widget._hmr_failed, key)
+        source.changed.connect(on_change)
+        source.failed.connect(on_fail)
+        links.append((source, on_change, on_fail))
+    return links
+
+
+def detach(links: Links) -> None:
+    """Disconnect links made by `attach` and stop watching files no one uses."""
+    for source, on_change, on_fail in links:
+        source.changed.disconnect(on_change, missing_ok=True)
+        source.failed.disconnect(on_fail, missing_ok=True)
+    if any(isinstance(source, WatchedFile) for source, _, _ in links):
+        _watcher.forget_unused()
