@@ -1,0 +1,146 @@
+// Errors the user sees: one readable box drawn into the widget's `el` (ANCHOR.md section 3, item 8).
+
+/** Where a failure happened; shown in the box and used to find its line and column. */
+/** @typedef {"load" | "module" | "initialize" | "render" | "hmr"} Phase */
+
+const TITLES = {
+	load: "could not load _esm",
+	module: "invalid module",
+	initialize: "initialize() failed",
+	render: "render() failed",
+	hmr: "hot reload failed",
+};
+
+/** An error tied to one widget class, with the position in its module when known. */
+export class WidgetError extends Error {
+	/**
+	 * @param {string} id the widget's `_anywidget_id`
+	 * @param {Phase} phase
+	 * @param {string} message
+	 * @param {{ cause?: unknown, line?: number, column?: number, detail?: string }} [extra]
+	 */
+	constructor(id, phase, message, extra = {}) {
+		super(`[esmwidget] ${id}: ${message}`, { cause: extra.cause });
+		this.name = "WidgetError";
+		this.id = id;
+		this.phase = phase;
+		/** @type {number | undefined} */
+		this.line = extra.line;
+		/** @type {number | undefined} */
+		this.column = extra.column;
+		/** Text for the box: the original error's `Name: message`, or a hint. */
+		this.detail = extra.detail ?? "";
+	}
+
+	/** `line L, column C`, or an empty string when the position is unknown. */
+	get location() {
+		if (this.line === undefined) return "";
+		return this.column === undefined ? `line ${this.line}` : `line ${this.line}, column ${this.column}`;
+	}
+}
+
+/**
+ * Wrap what a module threw (or an import rejection) for display.
+ *
+ * @param {unknown} error
+ * @param {string} id
+ * @param {Phase} phase
+ * @param {string | null} module_url the URL or sourceURL of the module, to find positions in stacks
+ * @param {{ line: number, column: number } | null} [position] a position found by other means
+ * @returns {WidgetError}
+ */
+export function widget_error(error, id, phase, module_url, position = null) {
+	if (error instanceof WidgetError) return error;
+	const where = position ?? (module_url ? position_in_stack(error, module_url) : null);
+	return new WidgetError(id, phase, TITLES[phase], {
+		cause: error,
+		detail: describe(error),
+		line: where?.line,
+		column: where?.column,
+	});
+}
+
+/**
+ * The first `url:line:column` of `url` in an error's stack (Chromium and Firefox formats).
+ *
+ * @param {unknown} error
+ * @param {string} url
+ * @returns {{ line: number, column: number } | null}
+ */
+export function position_in_stack(error, url) {
+	const stack = error instanceof Error ? (error.stack ?? "") : "";
+	const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+	const match = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(stack);
+	return match ? { line: Number(match[1]), column: Number(match[2]) } : null;
+}
+
+/** @param {unknown} error */
+function describe(error) {
+	if (error instanceof Error) return `${error.name}: ${error.message}`;
+	try {
+		return `thrown value: ${JSON.stringify(error)}`;
+	} catch {
+		return `thrown value: ${String(error)}`;
+	}
+}
+
+const BOX_STYLE = [
+	"box-sizing: border-box",
+	"margin: 4px 0",
+	"padding: 8px 12px",
+	"border-left: 4px solid var(--jp-error-color1, #d32f2f)",
+	"background: var(--jp-rendermime-error-background, #fdd)",
+	"color: var(--jp-ui-font-color1, #000)",
+	"font-family: var(--jp-code-font-family, monospace)",
+	"font-size: var(--jp-code-font-size, 13px)",
+	"white-space: pre-wrap",
+].join(";");
+
+/**
+ * Draw `error` into `el`: replace its content, or put the box first (an HMR error keeps the
+ * widget usable underneath).
+ *
+ * @param {HTMLElement} el
+ * @param {WidgetError} error
+ * @param {{ keep_content?: boolean }} [options]
+ * @returns {HTMLElement} the box
+ */
+export function show_error(el, error, options = {}) {
+	const box = document.createElement("div");
+	box.className = "esmwidget-error";
+	box.setAttribute("role", "alert");
+	box.dataset.widgetId = error.id;
+	box.dataset.phase = error.phase;
+	box.setAttribute("style", BOX_STYLE);
+	const title = document.createElement("strong");
+	title.className = "esmwidget-error-title";
+	title.textContent = error.message;
+	box.append(title);
+	for (const [name, text] of [
+		["message", error.detail],
+		["location", error.location],
+	]) {
+		if (!text) continue;
+		const line = document.createElement("div");
+		line.className = `esmwidget-error-${name}`;
+		line.textContent = text;
+		box.append(line);
+	}
+	if (options.keep_content) {
+		remove_errors(el, error.phase);
+		el.prepend(box);
+	} else {
+		el.replaceChildren(box);
+	}
+	return box;
+}
+
+/**
+ * @param {HTMLElement} el
+ * @param {Phase} phase
+ */
+export function remove_errors(el, phase) {
+	for (const box of el.querySelectorAll(`:scope > .esmwidget-error[data-phase="${phase}"]`)) {
+		box.remove();
+	}
+}

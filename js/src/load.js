@@ -1,0 +1,141 @@
+// Import a widget's ES module: an http(s) URL directly, inline source through a Blob URL.
+
+/** A single-line http(s) URL; anything else is module source. */
+const URL_PATTERN = /^https?:\/\/\S+$/i;
+const SOURCE_URL = /\/\/[#@]\s*sourceURL=(\S+)/;
+
+/** @param {string} value */
+export function is_url(value) {
+	return URL_PATTERN.test(value.trim());
+}
+
+/**
+ * The name stack traces and devtools show for an inline module: its own `//# sourceURL`
+ * pragma, or `esmwidget:///<id>.js`.
+ *
+ * @param {string} source
+ * @param {string} id
+ */
+export function source_url(source, id) {
+	const declared = SOURCE_URL.exec(source);
+	if (declared) return declared[1];
+	return `esmwidget:///${id.replace(/[^\w.-]+/g, "_")}.js`;
+}
+
+/**
+ * Import `_esm`. A failure is rethrown with the module's line and column attached as
+ * `position` when they can be found.
+ *
+ * @param {string} esm inline source or an http(s) URL
+ * @param {string} id the widget class id, used to name inline modules
+ * @returns {Promise<{ namespace: Record<string, unknown>, url: string }>}
+ */
+export async function import_esm(esm, id) {
+	if (is_url(esm)) {
+		const url = esm.trim();
+		try {
+			return { namespace: await import(/* webpackIgnore: true */ /* @vite-ignore */ url), url };
+		} catch (error) {
+			throw await with_position(error, url, url);
+		}
+	}
+	const name = source_url(esm, id);
+	// A trailing pragma does not shift line numbers; a newline first ends any `//` comment.
+	const text = SOURCE_URL.test(esm) ? esm : `${esm}\n//# sourceURL=${name}\n`;
+	const url = blob_url(text);
+	try {
+		return {
+			namespace: await import(/* webpackIgnore: true */ /* @vite-ignore */ url),
+			url: name,
+		};
+	} catch (error) {
+		throw await with_position(error, blob_url(text), name);
+	} finally {
+		URL.revokeObjectURL(url);
+	}
+}
+
+/** An import failure, with the position of a syntax error when one was found. */
+export class ImportFailure extends Error {
+	/**
+	 * @param {unknown} cause
+	 * @param {string} url the module's URL or sourceURL
+	 * @param {{ line: number, column: number } | null} position
+	 */
+	constructor(cause, url, position) {
+		super(cause instanceof Error ? cause.message : String(cause), { cause });
+		this.name = "ImportFailure";
+		this.url = url;
+		this.position = position;
+	}
+}
+
+/** @param {string} text */
+function blob_url(text) {
+	return URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+}
+
+/**
+ * @param {unknown} error
+ * @param {string} probe_url a URL that serves the same module text, revoked here when a blob
+ * @param {string} name
+ */
+async function with_position(error, probe_url, name) {
+	let position = null;
+	if (error instanceof SyntaxError) {
+		position = firefox_position(error) ?? (has_frames(error) ? null : await probe(probe_url));
+	}
+	if (probe_url.startsWith("blob:")) URL.revokeObjectURL(probe_url);
+	return new ImportFailure(error, name, position);
+}
+
+/** @param {Error} error */
+function has_frames(error) {
+	// A parse or link error has no frames. A SyntaxError thrown while the module ran (for
+	// example by JSON.parse) has them, and must not be probed: probing would run it again.
+	return /\n\s+at |\n[^\n]*@\S+:\d+:\d+/.test(error.stack ?? "");
+}
+
+/** @param {Error & { lineNumber?: number, columnNumber?: number }} error */
+function firefox_position(error) {
+	if (typeof error.lineNumber !== "number") return null;
+	return { line: error.lineNumber, column: (error.columnNumber ?? 0) + 1 };
+}
+
+/**
+ * Chromium's `import()` rejects a syntax error without a position. A `<script type="module">`
+ * loading the same text reports it to the window `error` event with `lineno`/`colno`. The
+ * module already failed to parse or link, so nothing runs.
+ *
+ * @param {string} url
+ * @returns {Promise<{ line: number, column: number } | null>}
+ */
+function probe(url) {
+	return new Promise((resolve) => {
+		/** @type {{ line: number, column: number } | null} */
+		let found = null;
+		const script = document.createElement("script");
+		/** @param {ErrorEvent} event */
+		const on_error = (event) => {
+			if (event.filename !== url) return;
+			found = { line: event.lineno, column: event.colno };
+			// Already reported by the error box: keep it from global handlers.
+			event.preventDefault();
+			event.stopImmediatePropagation();
+		};
+		const done = () => {
+			clearTimeout(timer);
+			window.removeEventListener("error", on_error, true);
+			script.remove();
+			resolve(found);
+		};
+		// Only a diagnostic: give up on the position if the browser reports nothing.
+		const timer = setTimeout(done, 3000);
+		window.addEventListener("error", on_error, true);
+		script.type = "module";
+		script.src = url;
+		script.addEventListener("load", done);
+		script.addEventListener("error", done);
+		document.head.append(script);
+	});
+}

@@ -1,0 +1,33 @@
+/** @import { CommandRequest, OwnMessage } from "./types.js" */
+
+/** Custom-message `kind`s that belong to the loader, not to the widget's module. */
+export const COMMAND = "anywidget-command";
+export const COMMAND_RESPONSE = "anywidget-command-response";
+export const HMR_ERROR = "esmwidget-hmr-error";
+
+/**
+ * Recognise a custom message meant for the loader.
+ *
+ * @param {unknown} content the `content` of a `{method: "custom"}` message
+ * @returns {OwnMessage | null} the message, or null when it belongs to the module
+ */
+export function own_message(content) {
+	if (typeof content !== "object" || content === null || !("kind" in content)) {
+		return null;
+	}
+	const kind = content.kind;
+	if (kind === COMMAND_RESPONSE || kind === HMR_ERROR) {
+		return /** @type {OwnMessage} */ (content);
+	}
+	return null;
+}
+
+/**
+ * @param {string} id
+ * @param {string} name
+ * @param {unknown} msg
+ * @returns {CommandRequest}
+ */
+export function command_request(id, name, msg) {
+	return { id, kind: COMMAND, name, msg };
+}

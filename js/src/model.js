@@ -1,0 +1,58 @@
+// The model a widget module sees: a narrow view of the Backbone model whose listeners live
+// exactly as long as the `initialize` or `render` call that received it.
+/** @import { WidgetModel } from "@jupyter-widgets/base" */
+/** @import { AnyModel, BufferLike, Callbacks } from "./types.js" */
+
+/** Keys only Python writes: code, style and identity (PROTOCOL.md section 1b). */
+export function is_protected(/** @type {string} */ key) {
+	return (
+		key === "_esm" || key === "_css" || key === "_anywidget_id" || key.startsWith("_model_") || key.startsWith("_view_")
+	);
+}
+
+/**
+ * @param {WidgetModel} model
+ * @param {AbortSignal} signal listeners added through the proxy are removed when it aborts
+ * @returns {AnyModel}
+ */
+export function model_proxy(model, signal) {
+	// Backbone removes listeners by context: this object marks the ones added through this proxy,
+	// so aborting never touches listeners of the host or of other contexts.
+	const context = {};
+	signal.addEventListener("abort", () => model.off(null, null, context), { once: true });
+	return {
+		get: (key) => model.get(key),
+		set(key, value) {
+			if (is_protected(key)) {
+				console.warn(
+					`[esmwidget] ${model.get("_anywidget_id")}: model.set(${JSON.stringify(key)}) ignored; code, style and identity keys are set from Python only.`,
+				);
+				return;
+			}
+			model.set(key, value);
+		},
+		save_changes: () => model.save_changes(),
+		send(
+			/** @type {unknown} */ content,
+			/** @type {Callbacks | undefined} */ callbacks,
+			/** @type {BufferLike[] | undefined} */ buffers,
+		) {
+			model.send(
+				/** @type {import("@lumino/coreutils").JSONValue} */ (content),
+				callbacks,
+				/** @type {ArrayBuffer[]} */ (buffers),
+			);
+		},
+		on(/** @type {string} */ name, /** @type {(...args: any[]) => void} */ callback) {
+			if (!signal.aborted) model.on(name, callback, context);
+		},
+		off(name, callback) {
+			model.off(name ?? null, callback ?? null, context);
+		},
+		widget_manager: {
+			async get_model(model_id) {
+				return /** @type {any} */ (model_proxy(await model.widget_manager.get_model(model_id), signal));
+			},
+		},
+	};
+}

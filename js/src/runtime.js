@@ -1,0 +1,392 @@
+// One Runtime per model: loads `_esm` into generations, runs `initialize` once per generation
+// and `render` once per mount, and tears each lifetime down through its AbortSignal.
+/** @import { WidgetModel } from "@jupyter-widgets/base" */
+/** @import { ChildWidget, Cleanup, Experimental, Host, LoaderEvent, OwnMessage, WidgetDef, AnyWidget } from "./types.js" */
+import { entry_of, instantiate } from "./afm.js";
+import * as css from "./css.js";
+import { remove_errors, show_error, WidgetError, widget_error } from "./errors.js";
+import { Commands } from "./invoke.js";
+import { ImportFailure, import_esm } from "./load.js";
+import { COMMAND_RESPONSE, HMR_ERROR } from "./messages.js";
+import { model_proxy } from "./model.js";
+
+/**
+ * One loaded module and its `initialize`; replaced as a whole when `_esm` changes.
+ *
+ * @typedef {object} Generation
+ * @property {AbortController} controller aborted when the generation is replaced or the model closes
+ * @property {WidgetDef | null} widget
+ * @property {WidgetError | null} error shown in every mount instead of rendering
+ * @property {Cleanup | undefined} cleanup returned by `initialize`
+ * @property {unknown} exports returned by `initialize` when it is not a function (anywidget 0.11)
+ * @property {string | null} url the module's URL or sourceURL, to find positions in stack traces
+ */
+
+/**
+ * One element the widget renders into: a view's `el`, or a `host.getWidget` target.
+ *
+ * @typedef {object} Mount
+ * @property {HTMLElement} el
+ * @property {AbortController} controller aborted when the mount is removed
+ * @property {Generation | null} generation the generation last rendered into `el`
+ * @property {Cleanup | undefined} cleanup returned by `render`
+ * @property {Promise<void>} rendered settles when the latest render call has
+ */
+
+/** @type {WeakMap<WidgetModel, Runtime>} */
+const runtimes = new WeakMap();
+
+/** @param {WidgetModel} model */
+export function runtime_of(model) {
+	return runtimes.get(model);
+}
+
+/** @param {WidgetModel} model */
+export function create_runtime(model) {
+	const runtime = new Runtime(model);
+	runtimes.set(model, runtime);
+	return runtime;
+}
+
+const IPY_MODEL = "IPY_MODEL_";
+const ANYWIDGET_REF = "anywidget:";
+
+export class Runtime {
+	/** @param {WidgetModel} model */
+	constructor(model) {
+		this.model = model;
+		/** Code runs only once active: at once with a live comm, else at the first render. */
+		this.active = false;
+		this.closed = false;
+		/** @type {Generation | null} */
+		this.generation = null;
+		/** @type {Set<Mount>} */
+		this.mounts = new Set();
+		/** Module loads, one at a time in order; settles when all scheduled ones have. */
+		this.tasks = Promise.resolve();
+		/** Incoming comm messages, one at a time in order. */
+		this.inbox = Promise.resolve();
+		/** Cleanups of removed mounts still running. @type {Set<Promise<void>>} */
+		this.cleanups = new Set();
+		/** @type {WidgetError | null} */
+		this.hmr_error = null;
+		/** @type {string | null} the stylesheet key held while active */
+		this.css_key = null;
+		/** @type {Promise<void> | null} */
+		this.disposed = null;
+		this.commands = new Commands(model, () => this.id);
+	}
+
+	/** The widget class id (`_anywidget_id`), or the model id when there is none. */
+	get id() {
+		return String(this.model.get("_anywidget_id") || this.model.model_id || "widget");
+	}
+
+	/** Start: apply `_css` and load `_esm`. */
+	activate() {
+		if (this.active || this.closed) return;
+		this.active = true;
+		this.css_key = this.id;
+		css.acquire(this.css_key, String(this.model.get("_css") ?? ""));
+		this.#schedule(() => this.#load());
+	}
+
+	/**
+	 * Run `handle` for an incoming comm message once earlier messages are handled and the module
+	 * has loaded and initialized: messages are queued, never dropped, with no timeout.
+	 *
+	 * @param {() => Promise<void>} handle
+	 * @returns {Promise<void>}
+	 */
+	deliver(handle) {
+		const done = this.inbox.then(() => this.tasks).then(handle);
+		this.inbox = done.then(
+			() => {},
+			() => {},
+		);
+		return done;
+	}
+
+	/** @param {LoaderEvent} event */
+	handle(event) {
+		switch (event.type) {
+			case "esm-update":
+				if (this.active) this.#schedule(() => this.#load());
+				return;
+			case "css-update":
+				if (this.css_key !== null) css.update(this.css_key, String(this.model.get("_css") ?? ""));
+				return;
+			case "hmr-error": {
+				const detail = event.path ? `${event.message} (${event.path})` : event.message;
+				this.hmr_error = new WidgetError(this.id, "hmr", "hot reload failed", { detail });
+				console.error(this.hmr_error.message, detail);
+				for (const mount of this.mounts) show_error(mount.el, this.hmr_error, { keep_content: true });
+				return;
+			}
+			default: {
+				/** @type {never} */
+				const unknown = event;
+				throw new Error(`[esmwidget] unknown loader event: ${JSON.stringify(unknown)}`);
+			}
+		}
+	}
+
+	/**
+	 * A custom message meant for the loader.
+	 *
+	 * @param {OwnMessage} message
+	 * @param {DataView[]} buffers
+	 */
+	receive(message, buffers) {
+		switch (message.kind) {
+			case COMMAND_RESPONSE:
+				return this.commands.receive(message, buffers);
+			case HMR_ERROR:
+				return this.handle({ type: "hmr-error", message: message.message, path: message.path });
+			default: {
+				/** @type {never} */
+				const unknown = message;
+				throw new Error(`[esmwidget] unknown message: ${JSON.stringify(unknown)}`);
+			}
+		}
+	}
+
+	/** Python re-sent `_esm` (for example after an HMR error) even if unchanged: drop the error. */
+	esm_received() {
+		if (!this.hmr_error) return;
+		this.hmr_error = null;
+		for (const mount of this.mounts) remove_errors(mount.el, "hmr");
+	}
+
+	/**
+	 * Render into `el` now and after every module swap, until `unmount`.
+	 *
+	 * @param {HTMLElement} el
+	 * @returns {Mount}
+	 */
+	mount(el) {
+		/** @type {Mount} */
+		const mount = {
+			el,
+			controller: new AbortController(),
+			generation: null,
+			cleanup: undefined,
+			rendered: Promise.resolve(),
+		};
+		this.mounts.add(mount);
+		this.activate(); // a model restored without a comm loads its code only now (PROTOCOL.md 1a)
+		mount.rendered = this.tasks.then(() => {
+			if (this.mounts.has(mount) && mount.generation !== this.generation) {
+				return this.#render(mount);
+			}
+			return mount.rendered;
+		});
+		return mount;
+	}
+
+	/** @param {Mount} mount */
+	unmount(mount) {
+		if (!this.mounts.delete(mount)) return;
+		mount.controller.abort();
+		const cleanup = mount.cleanup;
+		mount.cleanup = undefined;
+		const done = run_cleanup(cleanup, this.id, "render");
+		this.cleanups.add(done);
+		done.finally(() => this.cleanups.delete(done));
+	}
+
+	/** The model closed: end every lifetime, await their cleanups, release the stylesheet. */
+	dispose() {
+		this.disposed ??= (async () => {
+			this.closed = true;
+			for (const mount of [...this.mounts]) this.unmount(mount);
+			this.commands.reject_all(new Error(`[esmwidget] ${this.id}: the widget was closed.`));
+			await Promise.all(this.cleanups);
+			await this.#retire();
+			if (this.css_key !== null) css.release(this.css_key);
+		})();
+		return this.disposed;
+	}
+
+	/** @param {() => Promise<void>} task */
+	#schedule(task) {
+		this.tasks = this.tasks.then(task).catch((error) => {
+			console.error(`[esmwidget] ${this.id}: internal error`, error);
+		});
+	}
+
+	/** Import the current `_esm`, replace the generation, initialize, re-render every mount. */
+	async #load() {
+		if (this.closed) return;
+		const id = this.id;
+		const esm = String(this.model.get("_esm") ?? "");
+		const controller = new AbortController();
+		/** @type {Generation} */
+		const next = { controller, widget: null, error: null, cleanup: undefined, exports: undefined, url: null };
+		/** @type {AnyWidget | null} */
+		let entry = null;
+		try {
+			if (!esm.trim()) {
+				throw new WidgetError(id, "module", "_esm is empty. Set it to module source or an http(s) URL.");
+			}
+			const loaded = await import_esm(esm, id);
+			next.url = loaded.url;
+			entry = entry_of(loaded.namespace, id);
+		} catch (error) {
+			next.error =
+				error instanceof ImportFailure
+					? widget_error(error.cause, id, "load", error.url, error.position)
+					: widget_error(error, id, "load", null);
+		}
+		await this.#retire();
+		if (this.closed) return;
+		this.generation = next;
+		this.hmr_error = null;
+		if (entry) {
+			try {
+				next.widget = await instantiate(entry, id);
+				const result = await next.widget.initialize?.({
+					model: model_proxy(this.model, controller.signal),
+					signal: controller.signal,
+					experimental: this.#experimental(controller.signal),
+				});
+				if (typeof result === "function") next.cleanup = /** @type {Cleanup} */ (result);
+				else next.exports = result;
+			} catch (error) {
+				next.error = widget_error(error, id, "initialize", next.url);
+			}
+			if (this.closed || controller.signal.aborted) {
+				// Closed while initialize ran: dispose already retired this generation.
+				await run_cleanup(next.cleanup, id, "initialize");
+				return;
+			}
+		}
+		if (next.error) console.error(next.error.message, next.error.detail, next.error.cause ?? "");
+		for (const mount of this.mounts) mount.rendered = this.#render(mount);
+	}
+
+	/** Abort the current generation and await its cleanups: views first, then `initialize`'s. */
+	async #retire() {
+		const generation = this.generation;
+		if (!generation) return;
+		this.generation = null;
+		generation.controller.abort();
+		const cleanups = [];
+		for (const mount of this.mounts) {
+			if (mount.generation !== generation) continue;
+			cleanups.push(run_cleanup(mount.cleanup, this.id, "render"));
+			mount.cleanup = undefined;
+		}
+		await Promise.all(cleanups);
+		await run_cleanup(generation.cleanup, this.id, "initialize");
+	}
+
+	/**
+	 * Render the current generation into a mount, or its error.
+	 *
+	 * @param {Mount} mount
+	 */
+	async #render(mount) {
+		const generation = this.generation;
+		if (!generation) return;
+		mount.generation = generation;
+		mount.el.replaceChildren();
+		const render = generation.widget?.render;
+		if (generation.error) {
+			show_error(mount.el, generation.error);
+		} else if (render) {
+			const signal = AbortSignal.any([generation.controller.signal, mount.controller.signal]);
+			try {
+				const result = await render({
+					model: model_proxy(this.model, signal),
+					el: mount.el,
+					signal,
+					host: this.#host(signal),
+					experimental: this.#experimental(signal),
+				});
+				const cleanup = typeof result === "function" ? /** @type {Cleanup} */ (result) : undefined;
+				// Removed or replaced while rendering: clean up at once.
+				if (signal.aborted) await run_cleanup(cleanup, this.id, "render");
+				else mount.cleanup = cleanup;
+			} catch (error) {
+				if (signal.aborted) return;
+				const shown = widget_error(error, this.id, "render", generation.url);
+				console.error(shown.message, shown.detail, error);
+				show_error(mount.el, shown);
+			}
+		}
+		if (this.hmr_error && mount.generation === this.generation) {
+			show_error(mount.el, this.hmr_error, { keep_content: true });
+		}
+	}
+
+	/**
+	 * @param {AbortSignal} signal
+	 * @returns {Experimental}
+	 */
+	#experimental(signal) {
+		return {
+			invoke: (name, msg, options = {}) => this.commands.invoke(name, msg, options, signal),
+		};
+	}
+
+	/**
+	 * Access to other widgets, for `render` (anywidget 0.11 `host`).
+	 *
+	 * @param {AbortSignal} signal
+	 * @returns {Host}
+	 */
+	#host(signal) {
+		return {
+			getModel: async (ref) => /** @type {any} */ (model_proxy(await this.#resolve(ref), signal)),
+			getWidget: async (ref) => {
+				const model = await this.#resolve(ref);
+				const child = runtime_of(model);
+				if (!child) {
+					throw new Error(`[esmwidget] ${this.id}: host.getWidget(${JSON.stringify(ref)}) is not an esmwidget model.`);
+				}
+				child.activate();
+				await child.tasks;
+				/** @type {ChildWidget} */
+				const widget = {
+					exports: child.generation?.exports,
+					render: async ({ el, signal: own }) => {
+						const lifetime = own ? AbortSignal.any([signal, own]) : signal;
+						if (lifetime.aborted) return;
+						const mount = child.mount(el);
+						lifetime.addEventListener("abort", () => child.unmount(mount), { once: true });
+						await mount.rendered;
+					},
+				};
+				return widget;
+			},
+		};
+	}
+
+	/**
+	 * @param {string} ref `IPY_MODEL_<id>`, `anywidget:<id>` or a bare model id
+	 * @returns {Promise<WidgetModel>}
+	 */
+	#resolve(ref) {
+		let id = ref;
+		if (ref.startsWith(IPY_MODEL)) id = ref.slice(IPY_MODEL.length);
+		else if (ref.startsWith(ANYWIDGET_REF)) id = ref.slice(ANYWIDGET_REF.length);
+		return this.model.widget_manager.get_model(id);
+	}
+}
+
+/**
+ * Await a cleanup; its failure is a warning, never thrown.
+ *
+ * @param {Cleanup | undefined} cleanup
+ * @param {string} id
+ * @param {"initialize" | "render"} phase
+ */
+async function run_cleanup(cleanup, id, phase) {
+	if (typeof cleanup !== "function") return;
+	try {
+		await cleanup();
+	} catch (error) {
+		console.warn(`[esmwidget] ${id}: the cleanup returned by ${phase}() failed`, error);
+	}
+}

@@ -1,0 +1,109 @@
+// AnyModel and AnyView: thin subclasses of the shared @jupyter-widgets/base classes that hand
+// every decision to the model's Runtime.
+/** @import { KernelMessage } from "@jupyterlab/services" */
+/** @import { IBackboneModelOptions } from "@jupyter-widgets/base" */
+import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
+import { own_message } from "./messages.js";
+import { create_runtime, runtime_of } from "./runtime.js";
+import { to_wire } from "./wire.js";
+
+/** @param {import("@jupyter-widgets/base").WidgetModel} model */
+function runtime(model) {
+	const found = runtime_of(model);
+	if (!found) throw new Error(`[esmwidget] model ${model.model_id} is not an esmwidget AnyModel.`);
+	return found;
+}
+
+export class AnyModel extends DOMWidgetModel {
+	// Backbone calls `initialize` from its constructor, before subclass fields would exist, so all
+	// state lives in the Runtime (runtime.js) and this class declares no fields.
+
+	/**
+	 * @param {Backbone.ObjectHash} attributes
+	 * @param {IBackboneModelOptions} options
+	 */
+	initialize(attributes, options) {
+		super.initialize(attributes, options);
+		const runtime = create_runtime(this);
+		this.on("change:_esm", () => runtime.handle({ type: "esm-update" }));
+		this.on("change:_css", () => runtime.handle({ type: "css-update" }));
+		// PROTOCOL.md 1a: a model restored from notebook metadata (no live comm) runs no code until
+		// a view of it renders. A model created by the kernel loads at once.
+		if (this.comm_live) runtime.activate();
+	}
+
+	/**
+	 * Loader messages (command replies, HMR errors) are handled at once. Everything else waits,
+	 * in order, until the module has loaded and `initialize` has settled.
+	 *
+	 * @param {KernelMessage.ICommMsgMsg} msg
+	 * @returns {Promise<void>}
+	 */
+	_handle_comm_msg(msg) {
+		const rt = runtime(this);
+		const data = msg.content.data;
+		const buffers = /** @type {DataView[]} */ (msg.buffers ?? []);
+		if (data.method === "custom") {
+			const own = own_message(data.content);
+			if (own) {
+				rt.receive(own, buffers);
+				return Promise.resolve();
+			}
+		}
+		return rt.deliver(async () => {
+			await super._handle_comm_msg(msg);
+			const state = data.state;
+			if (data.method === "update" && typeof state === "object" && state && "_esm" in state) {
+				rt.esm_received();
+			}
+		});
+	}
+
+	/**
+	 * Copy state for the wire with `structuredClone` instead of the base class's JSON round trip,
+	 * which destroys ArrayBuffers, typed arrays and DataViews (PROTOCOL.md section 5). `layout`,
+	 * `style` and keys with their own serializer keep the base behaviour. Mutates and returns
+	 * `state`, as the base class's `sync` relies on.
+	 *
+	 * @param {Record<string, any>} state
+	 */
+	serialize(state) {
+		const serializers = /** @type {typeof DOMWidgetModel} */ (this.constructor).serializers ?? {};
+		for (const key of Object.keys(state)) {
+			if (serializers[key]?.serialize || key === "layout" || key === "style") {
+				state[key] = super.serialize({ [key]: state[key] })[key];
+			} else {
+				state[key] = to_wire(state[key]);
+			}
+		}
+		return state;
+	}
+
+	/**
+	 * Close the model, then await every cleanup of its views and of `initialize`.
+	 *
+	 * @param {boolean} [comm_closed]
+	 */
+	async close(comm_closed = false) {
+		await super.close(comm_closed);
+		await runtime(this).dispose();
+	}
+}
+
+/** @type {WeakMap<AnyView, import("./runtime.js").Mount>} */
+const mounts = new WeakMap();
+
+export class AnyView extends DOMWidgetView {
+	render() {
+		mounts.set(this, runtime(this.model).mount(this.el));
+	}
+
+	remove() {
+		const mount = mounts.get(this);
+		if (mount) {
+			mounts.delete(this);
+			runtime(this.model).unmount(mount);
+		}
+		return super.remove();
+	}
+}
