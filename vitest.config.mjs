@@ -23,6 +23,7 @@ export default defineConfig({
 				launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args },
 			}),
 			instances: [{ browser: "chromium" }],
+			screenshotFailures: false,
 		},
 	},
 });

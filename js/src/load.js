@@ -83,7 +83,7 @@ function blob_url(text) {
 async function with_position(error, probe_url, name) {
 	let position = null;
 	if (error instanceof SyntaxError) {
-		position = firefox_position(error) ?? (has_frames(error) ? null : await probe(probe_url));
+		position = firefox_position(error) ?? (has_frames(error) ? null : await probe(probe_url, name));
 	}
 	if (probe_url.startsWith("blob:")) URL.revokeObjectURL(probe_url);
 	return new ImportFailure(error, name, position);
@@ -108,16 +108,17 @@ function firefox_position(error) {
  * module already failed to parse or link, so nothing runs.
  *
  * @param {string} url
+ * @param {string} name the module's sourceURL: a module that parsed but failed to link reports under it
  * @returns {Promise<{ line: number, column: number } | null>}
  */
-function probe(url) {
+function probe(url, name) {
 	return new Promise((resolve) => {
 		/** @type {{ line: number, column: number } | null} */
 		let found = null;
 		const script = document.createElement("script");
 		/** @param {ErrorEvent} event */
 		const on_error = (event) => {
-			if (event.filename !== url) return;
+			if (event.filename !== url && event.filename !== name) return;
 			found = { line: event.lineno, column: event.colno };
 			// Already reported by the error box: keep it from global handlers.
 			event.preventDefault();

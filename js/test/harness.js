@@ -43,9 +43,7 @@ export class FakeComm {
 	send(data, callbacks, _metadata, buffers) {
 		const msg_id = `msg-${++counter}`;
 		this.sent.push({ data, buffers: buffers ?? [], msg_id });
-		setTimeout(() =>
-			callbacks?.iopub?.status?.({ content: { execution_state: "idle" }, parent_header: { msg_id } }),
-		);
+		setTimeout(() => callbacks?.iopub?.status?.({ content: { execution_state: "idle" }, parent_header: { msg_id } }));
 		return msg_id;
 	}
 

@@ -1,0 +1,172 @@
+// Failures are drawn into the cell: a box with the widget id, the message and, where known, the
+// line and column. A corrected _esm recovers without re-running the cell.
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { display, open_widget, TestManager, until } from "./harness.js";
+
+/** @type {TestManager} */
+let manager;
+beforeEach(() => {
+	manager = new TestManager();
+	vi.spyOn(console, "error").mockImplementation(() => {});
+});
+afterEach(() => {
+	vi.restoreAllMocks();
+	document.body.replaceChildren();
+});
+
+/** @param {HTMLElement} el */
+function box(el) {
+	const found = el.querySelector(".esmwidget-error");
+	if (!found) throw new Error(`no error box in ${JSON.stringify(el.textContent)}`);
+	return /** @type {HTMLElement} */ (found);
+}
+
+const GOOD = `export default { render({ model, el }) { el.textContent = "fixed " + model.get("value"); } };`;
+
+test("a syntax error shows the id, the message, and its line and column", async () => {
+	const { model } = await open_widget(manager, {
+		_anywidget_id: "demo.Broken",
+		_esm: "export default {\n  render({ el }) {\n    el.textContent = ;\n  },\n};\n",
+	});
+	const view = await display(manager, model);
+	await until(() => box(view.el));
+	const shown = box(view.el);
+	expect(shown.querySelector(".esmwidget-error-title")?.textContent).toBe(
+		"[esmwidget] demo.Broken: could not load _esm",
+	);
+	expect(shown.querySelector(".esmwidget-error-message")?.textContent).toMatch(/^SyntaxError: Unexpected token ';'/);
+	expect(shown.querySelector(".esmwidget-error-location")?.textContent).toBe("line 3, column 22");
+	expect(shown.getAttribute("role")).toBe("alert");
+	expect(view.el.textContent).toContain("demo.Broken");
+});
+
+test("an import of a missing export is located too", async () => {
+	const { model } = await open_widget(manager, {
+		_esm: "\nimport { nothing } from 'data:text/javascript,export const something = 1';\nexport default {};",
+	});
+	const view = await display(manager, model);
+	await until(() => box(view.el));
+	expect(box(view.el).textContent).toMatch(/does not provide an export named 'nothing'/);
+	expect(box(view.el).querySelector(".esmwidget-error-location")?.textContent).toMatch(/^line 2, column \d+$/);
+});
+
+test("a module without a default export says what to export", async () => {
+	const { model } = await open_widget(manager, { _anywidget_id: "demo.NoDefault", _esm: "export const x = 1;" });
+	const view = await display(manager, model);
+	await until(() => box(view.el));
+	expect(box(view.el).querySelector(".esmwidget-error-title")?.textContent).toBe(
+		"[esmwidget] demo.NoDefault: module has no default export. Expected `export default { initialize, render }`, or a function returning that object.",
+	);
+});
+
+test("a default export that is not a widget is named", async () => {
+	const { model } = await open_widget(manager, { _esm: "export default 42;" });
+	const view = await display(manager, model);
+	await until(() => box(view.el));
+	expect(box(view.el).textContent).toMatch(/the default export is not a widget \(got number\)/);
+});
+
+test("an empty _esm is explained", async () => {
+	const { model } = await open_widget(manager, { _esm: "" });
+	const view = await display(manager, model);
+	await until(() => box(view.el));
+	expect(box(view.el).textContent).toMatch(/_esm is empty/);
+});
+
+test("an error thrown while the module runs is located through its stack", async () => {
+	const { model } = await open_widget(manager, { _esm: "export default {};\nconst data = null;\ndata.field;\n" });
+	const view = await display(manager, model);
+	await until(() => box(view.el));
+	expect(box(view.el).querySelector(".esmwidget-error-message")?.textContent).toMatch(/^TypeError: .*null/);
+	expect(box(view.el).querySelector(".esmwidget-error-location")?.textContent).toBe("line 3, column 6");
+});
+
+test("render throwing shows the error in that view, with its position", async () => {
+	const { model } = await open_widget(manager, {
+		_anywidget_id: "demo.Throws",
+		_esm: `export default {
+  render({ el }) {
+    el.textContent = "half drawn";
+    throw new RangeError("bad range");
+  },
+};`,
+	});
+	const view = await display(manager, model);
+	await until(() => box(view.el));
+	expect(view.el.textContent).not.toContain("half drawn");
+	expect(box(view.el).querySelector(".esmwidget-error-title")?.textContent).toBe(
+		"[esmwidget] demo.Throws: render() failed",
+	);
+	expect(box(view.el).querySelector(".esmwidget-error-message")?.textContent).toBe("RangeError: bad range");
+	expect(box(view.el).querySelector(".esmwidget-error-location")?.textContent).toBe("line 4, column 11");
+});
+
+test("an async render rejecting shows the error too", async () => {
+	const { model } = await open_widget(manager, {
+		_esm: `export default { async render() { await null; throw new Error("later"); } };`,
+	});
+	const view = await display(manager, model);
+	await until(() => expect(box(view.el).textContent).toContain("Error: later"));
+});
+
+test("initialize throwing shows the error in every view", async () => {
+	const { model } = await open_widget(manager, {
+		_esm: `export default {
+			initialize() { throw new Error("no init"); },
+			render({ el }) { el.textContent = "rendered"; },
+		};`,
+	});
+	const views = [await display(manager, model), await display(manager, model)];
+	for (const view of views) {
+		await until(() => box(view.el));
+		expect(box(view.el).textContent).toContain("initialize() failed");
+		expect(box(view.el).textContent).toContain("Error: no init");
+		expect(view.el.textContent).not.toContain("rendered");
+	}
+});
+
+test("a corrected _esm replaces the error boxes with the widget, keeping state", async () => {
+	const { model, comm } = await open_widget(manager, { value: 4, _esm: "export default {" });
+	const views = [await display(manager, model), await display(manager, model)];
+	await until(() => views.map((view) => box(view.el)));
+	await comm.update({ _esm: GOOD });
+	for (const view of views) {
+		await until(() => expect(view.el.textContent).toBe("fixed 4"));
+		expect(view.el.querySelector(".esmwidget-error")).toBeNull();
+	}
+});
+
+test("an hmr-error message shows in every view until the next _esm arrives", async () => {
+	const { model, comm } = await open_widget(manager, {
+		_anywidget_id: "demo.Hot",
+		value: 1,
+		_esm: `export default { render({ model, el }) { el.append("widget " + model.get("value")); } };`,
+	});
+	const views = [await display(manager, model), await display(manager, model)];
+	await until(() => expect(views[1].el.textContent).toBe("widget 1"));
+	await comm.custom({ kind: "esmwidget-hmr-error", message: "file was deleted", path: "/tmp/widget.js" });
+	for (const view of views) {
+		const shown = box(view.el);
+		expect(shown.querySelector(".esmwidget-error-title")?.textContent).toBe("[esmwidget] demo.Hot: hot reload failed");
+		expect(shown.textContent).toContain("file was deleted (/tmp/widget.js)");
+		expect(view.el.textContent).toContain("widget 1");
+	}
+	// The same source sent again (the file came back unchanged) clears the box.
+	await comm.update({ _esm: model.get("_esm") });
+	for (const view of views) expect(view.el.querySelector(".esmwidget-error")).toBeNull();
+	await comm.custom({ kind: "esmwidget-hmr-error", message: "unreadable" });
+	await comm.update({ _esm: GOOD });
+	for (const view of views) {
+		await until(() => expect(view.el.textContent).toBe("fixed 1"));
+	}
+});
+
+test("errors are also logged to the console with the widget id", async () => {
+	const error = vi.mocked(console.error);
+	const { model } = await open_widget(manager, { _anywidget_id: "demo.Logged", _esm: "export default {" });
+	const view = await display(manager, model);
+	await until(() => box(view.el));
+	expect(
+		error.mock.calls.some((call) => String(call[0]).includes("[esmwidget] demo.Logged: could not load _esm")),
+	).toBe(true);
+});

@@ -1,0 +1,123 @@
+// Comm messages that arrive while the module loads are queued, in order, never dropped; loader
+// messages never reach the module.
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { display, fresh_log, gate, open_widget, sleep, TestManager, until } from "./harness.js";
+
+/** @type {TestManager} */
+let manager;
+beforeEach(() => {
+	manager = new TestManager();
+});
+afterEach(() => {
+	vi.restoreAllMocks();
+	document.body.replaceChildren();
+});
+
+test("messages sent while initialize runs are delivered after it, in order", async () => {
+	const log = fresh_log();
+	const slow = gate();
+	/** @type {any} */ (globalThis).slow_init = slow.promise;
+	const { model, comm } = await open_widget(manager, {
+		value: 0,
+		_esm: `export default {
+			async initialize({ model }) {
+				esmlog.push("initialize start");
+				await globalThis.slow_init;
+				model.on("msg:custom", (content, buffers) => esmlog.push("custom " + JSON.stringify(content) + " value " + model.get("value") + " buffers " + buffers.length));
+				model.on("change:value", () => esmlog.push("value " + model.get("value")));
+				esmlog.push("initialize end");
+			},
+		};`,
+	});
+	await until(() => expect(log).toEqual(["initialize start"]));
+	const delivered = [
+		comm.custom({ n: 1 }, [new DataView(new ArrayBuffer(2))]),
+		comm.update({ value: 1 }),
+		comm.custom({ n: 2 }),
+		comm.update({ value: 2 }),
+	];
+	await sleep(50); // however long loading takes, nothing is dropped or reordered
+	expect(log).toEqual(["initialize start"]);
+	expect(model.get("value")).toBe(0);
+	slow.open();
+	await Promise.all(delivered);
+	expect(log).toEqual([
+		"initialize start",
+		"initialize end",
+		'custom {"n":1} value 0 buffers 1',
+		"value 1",
+		'custom {"n":2} value 1 buffers 0',
+		"value 2",
+	]);
+});
+
+test("messages wait for a module swap the same way", async () => {
+	const log = fresh_log();
+	const { comm } = await open_widget(manager, {
+		_esm: `export default { initialize({ model }) { model.on("msg:custom", (c) => esmlog.push("v1 got " + c)); } };`,
+	});
+	await sleep(10);
+	await comm.update({
+		_esm: `export default { async initialize({ model }) {
+			await new Promise((r) => setTimeout(r, 30));
+			model.on("msg:custom", (c) => esmlog.push("v2 got " + c));
+		} };`,
+	});
+	await comm.custom("hello");
+	expect(log).toEqual(["v2 got hello"]);
+});
+
+test("a module that fails to load does not hold messages back", async () => {
+	vi.spyOn(console, "error").mockImplementation(() => {});
+	const { model, comm } = await open_widget(manager, { value: 0, _esm: "export default {" });
+	await comm.update({ value: 9 });
+	expect(model.get("value")).toBe(9);
+});
+
+test("loader messages never reach msg:custom listeners", async () => {
+	vi.spyOn(console, "error").mockImplementation(() => {});
+	const log = fresh_log();
+	/** @type {unknown[]} */
+	const host_saw = [];
+	const { model, comm } = await open_widget(manager, {
+		_esm: `export default { render({ model, el }) {
+			model.on("msg:custom", (content) => esmlog.push(JSON.stringify(content)));
+			el.textContent = "ready";
+		} };`,
+	});
+	model.on("msg:custom", (content) => host_saw.push(content));
+	const view = await display(manager, model);
+	await until(() => expect(view.el.textContent).toBe("ready"));
+	await comm.custom({ kind: "anywidget-command-response", id: "nobody", response: 1 });
+	await comm.custom({ kind: "esmwidget-hmr-error", message: "gone" });
+	await comm.custom({ kind: "something-else", value: 1 });
+	expect(log).toEqual(['{"kind":"something-else","value":1}']);
+	expect(host_saw).toEqual([{ kind: "something-else", value: 1 }]);
+});
+
+test("model.send reaches the kernel as a custom message with buffers", async () => {
+	const { model, comm } = await open_widget(manager, {
+		_esm: `export default { render({ model, el }) {
+			model.send({ hello: "kernel" }, undefined, [new Uint8Array([1, 2, 3])]);
+			el.textContent = "sent";
+		} };`,
+	});
+	const view = await display(manager, model);
+	await until(() => expect(view.el.textContent).toBe("sent"));
+	const [message] = comm.sent.filter((m) => m.data.method === "custom");
+	expect(message.data).toEqual({ method: "custom", content: { hello: "kernel" } });
+	expect([...new Uint8Array(/** @type {Uint8Array} */ (message.buffers[0]))]).toEqual([1, 2, 3]);
+});
+
+test("widget_manager.get_model gives a proxy of another model", async () => {
+	const other = await open_widget(manager, { value: "other value", _esm: "export default {};" });
+	const { model } = await open_widget(manager, {
+		ref: other.model.model_id,
+		_esm: `export default { async render({ model, el }) {
+			const other = await model.widget_manager.get_model(model.get("ref"));
+			el.textContent = other.get("value");
+		} };`,
+	});
+	const view = await display(manager, model);
+	await until(() => expect(view.el.textContent).toBe("other value"));
+});
