@@ -24,9 +24,12 @@ WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 
 # JS snippets. `panel()` is the notebook panel in both JupyterLab and Notebook 7.
-_PANEL = "window.jupyterapp && window.jupyterapp.shell && window.jupyterapp.shell.currentWidget"
+_GUARDED_PANEL = (
+    "(window.jupyterapp && window.jupyterapp.shell && window.jupyterapp.shell.currentWidget)"
+)
+_PANEL = "window.jupyterapp.shell.currentWidget"  # once wait_ready() has passed
 _KERNEL_IDLE = f"""() => {{
-  const w = {_PANEL};
+  const w = {_GUARDED_PANEL};
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
   return !!k && k.status === 'idle' && k.connectionStatus === 'connected';
 }}"""
@@ -135,7 +138,7 @@ class Notebook:
         # The app object, then our notebook as the current widget with a rendered first cell.
         self.page.wait_for_function(
             f"""(path) => {{
-              const w = {_PANEL};
+              const w = {_GUARDED_PANEL};
               return !!w && !!w.context && w.context.path === path && !!w.content
                 && w.content.widgets.length > 0 && w.context.isReady;
             }}""",

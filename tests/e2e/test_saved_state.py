@@ -62,7 +62,8 @@ def saved_state_notebook() -> dict[str, object]:
 def test_untrusted_saved_state_runs_no_code(open_notebook: Callable[..., Notebook]) -> None:
     nb = open_notebook(saved_state_notebook())
     page = nb.page
-    assert "not trusted" in nb.server.log_tail(400)  # the server saw an unsigned notebook
+    # The server saw an unsigned notebook: its outputs are untrusted.
+    assert f"Notebook {nb.path} is not trusted" in nb.server.log_tail(2000)
 
     # Positive control: the widget manager restored the saved model as an esmwidget AnyModel
     # (so the extension is loaded and the code path under test really ran).
