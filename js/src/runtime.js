@@ -175,12 +175,13 @@ export class Runtime {
 		};
 		this.mounts.add(mount);
 		this.activate(); // a model restored without a comm loads its code only now (PROTOCOL.md 1a)
-		mount.rendered = this.tasks.then(() => {
-			if (this.mounts.has(mount) && mount.generation !== this.generation) {
-				return this.#render(mount);
-			}
-			return mount.rendered;
+		const rendered = this.tasks.then(() => {
+			if (!this.mounts.has(mount)) return;
+			if (mount.generation !== this.generation) return this.#render(mount);
+			// A module swap rendered it meanwhile: settle with that render.
+			if (mount.rendered !== rendered) return mount.rendered;
 		});
+		mount.rendered = rendered;
 		return mount;
 	}
 

@@ -179,3 +179,35 @@ test("a view removed while render is still running gets its cleanup at once", as
 	view.remove();
 	await until(() => expect(log).toEqual(["render finished, aborted true", "cleanup"]));
 });
+
+test("a view removed before the module has loaded never renders", async () => {
+	const log = fresh_log();
+	const { model } = await open_widget(manager, {
+		_esm: `await new Promise((r) => setTimeout(r, 20));
+			export default { render({ el }) { esmlog.push("render"); el.textContent = "late"; } };`,
+	});
+	const view = await display(manager, model);
+	view.remove();
+	await sleep(50);
+	expect(log).toEqual([]);
+	expect(view.el.textContent).toBe("");
+});
+
+test("a model closed before its module loaded runs nothing", async () => {
+	const log = fresh_log();
+	const { model } = await open_widget(manager, { _esm: LOGGING });
+	await model.close();
+	await sleep(20);
+	expect(log).toEqual([]);
+});
+
+test("a view of a closed model stays empty", async () => {
+	const log = fresh_log();
+	const { model } = await open_widget(manager, { _esm: LOGGING });
+	await until(() => expect(log).toEqual(["initialize"]));
+	await model.close();
+	const view = await display(manager, model);
+	await sleep(20);
+	expect(view.el.textContent).toBe("");
+	expect(log).toEqual(["initialize", "initialize signal aborted", "initialize cleanup done"]);
+});
