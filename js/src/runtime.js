@@ -175,6 +175,7 @@ export class Runtime {
 		};
 		this.mounts.add(mount);
 		this.activate(); // a model restored without a comm loads its code only now (PROTOCOL.md 1a)
+		/** @type {Promise<void>} */
 		const rendered = this.tasks.then(() => {
 			if (!this.mounts.has(mount)) return;
 			if (mount.generation !== this.generation) return this.#render(mount);
