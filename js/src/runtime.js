@@ -64,6 +64,8 @@ export class Runtime {
 		this.mounts = new Set();
 		/** Module loads, one at a time in order; settles when all scheduled ones have. */
 		this.tasks = Promise.resolve();
+		/** How many module loads are scheduled or running. */
+		this.loads = 0;
 		/** Incoming comm messages, one at a time in order. */
 		this.inbox = Promise.resolve();
 		/** Cleanups of removed mounts still running. @type {Set<Promise<void>>} */
@@ -95,16 +97,22 @@ export class Runtime {
 	 * Run `handle` for an incoming comm message once earlier messages are handled and the module
 	 * has loaded and initialized: messages are queued, never dropped, with no timeout.
 	 *
+	 * JupyterLab's kernel connection awaits the returned promise before it handles the next
+	 * message of any comm. While a module loads, the promise is already resolved, so a slow
+	 * `initialize` (or one awaiting a command reply) never holds up the kernel connection.
+	 * Otherwise it settles once the message is applied, as the base class's does.
+	 *
 	 * @param {() => Promise<void>} handle
 	 * @returns {Promise<void>}
 	 */
 	deliver(handle) {
+		const loading = this.loads > 0;
 		const done = this.inbox.then(() => this.tasks).then(handle);
 		this.inbox = done.then(
 			() => {},
-			() => {},
+			() => {}, // the base class already logged it
 		);
-		return done;
+		return loading ? Promise.resolve() : done;
 	}
 
 	/** @param {LoaderEvent} event */
@@ -212,9 +220,15 @@ export class Runtime {
 
 	/** @param {() => Promise<void>} task */
 	#schedule(task) {
-		this.tasks = this.tasks.then(task).catch((error) => {
-			console.error(`[esmwidget] ${this.id}: internal error`, error);
-		});
+		this.loads += 1;
+		this.tasks = this.tasks
+			.then(task)
+			.catch((error) => {
+				console.error(`[esmwidget] ${this.id}: internal error`, error);
+			})
+			.finally(() => {
+				this.loads -= 1;
+			});
 	}
 
 	/** Import the current `_esm`, replace the generation, initialize, re-render every mount. */

@@ -88,8 +88,7 @@ test("a _css change while a link is loading ends with only the newest sheet", as
 	const { model, comm } = await open_widget(manager, { _anywidget_id: id, _css: ".x{}", _esm: RENDER });
 	await comm.update({ _css: a_css });
 	await comm.update({ _css: b_css });
-	await until(() => expect(sheets_of(id)).toHaveLength(1));
-	expect(/** @type {HTMLLinkElement} */ (sheets_of(id)[0]).href).toBe(b_css);
+	await until(() => expect(sheets_of(id).map((node) => /** @type {HTMLLinkElement} */ (node).href)).toEqual([b_css]));
 	await model.close();
 	expect(sheets_of(id)).toEqual([]);
 });

@@ -9,6 +9,12 @@ import { AnyModel, AnyView } from "../src/widget.js";
 let counter = 0;
 
 /**
+ * JupyterLab's kernel connection handles incoming messages one at a time, for all comms, and
+ * awaits each comm handler's promise before the next (`_msgChain` in @jupyterlab/services).
+ */
+const kernel = { chain: Promise.resolve() };
+
+/**
  * @typedef {{ data: any, buffers: (ArrayBuffer | ArrayBufferView)[], msg_id: string }} Sent
  */
 
@@ -69,16 +75,19 @@ export class FakeComm {
 	 * @param {DataView[]} [buffers]
 	 */
 	receive(data, buffers = []) {
-		if (!this.on_msg_callback) throw new Error("no model listens on this comm");
-		return /** @type {Promise<void>} */ (
-			this.on_msg_callback({
-				header: { msg_id: `kernel-${++counter}`, msg_type: "comm_msg" },
-				parent_header: {},
-				metadata: {},
-				content: { comm_id: this.comm_id, data },
-				buffers,
-			})
-		);
+		const handler = this.on_msg_callback;
+		if (!handler) throw new Error("no model listens on this comm");
+		const msg = {
+			header: { msg_id: `kernel-${++counter}`, msg_type: "comm_msg" },
+			parent_header: {},
+			metadata: {},
+			content: { comm_id: this.comm_id, data },
+			buffers,
+		};
+		/** @type {Promise<void>} */
+		const handled = kernel.chain.then(() => /** @type {Promise<void>} */ (handler(msg)));
+		kernel.chain = handled.catch(() => {});
+		return handled;
 	}
 
 	/**

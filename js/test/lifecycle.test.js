@@ -168,6 +168,7 @@ test("a view removed while render is still running gets its cleanup at once", as
 	const { model } = await open_widget(manager, {
 		_esm: `export default {
 			async render({ el, signal }) {
+				esmlog.push("render started");
 				await new Promise((r) => setTimeout(r, 30));
 				esmlog.push("render finished, aborted " + signal.aborted);
 				return () => esmlog.push("cleanup");
@@ -175,9 +176,9 @@ test("a view removed while render is still running gets its cleanup at once", as
 		};`,
 	});
 	const view = await display(manager, model);
-	await sleep(5);
+	await until(() => expect(log).toEqual(["render started"]));
 	view.remove();
-	await until(() => expect(log).toEqual(["render finished, aborted true", "cleanup"]));
+	await until(() => expect(log).toEqual(["render started", "render finished, aborted true", "cleanup"]));
 });
 
 test("a view removed before the module has loaded never renders", async () => {
