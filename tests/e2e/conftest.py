@@ -72,6 +72,21 @@ def _slug(nodeid: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1])[:120]
 
 
+def _page_extensions(pg: Page) -> object:
+    """Which federated extensions the server offered this page (a rebuild can drop ours)."""
+    try:
+        return pg.evaluate(
+            """() => {
+              const el = document.getElementById('jupyter-config-data');
+              if (!el) return 'no page config';
+              return JSON.parse(el.textContent).federated_extensions
+                .map(e => e.name + ' ' + e.load);
+            }"""
+        )
+    except Exception as e:  # diagnostics only
+        return f"<unavailable: {e}>"
+
+
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -80,6 +95,11 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     console: list[str] = []
     pg.on("console", lambda m: console.append(f"[{m.type}] {m.text}"))
     pg.on("pageerror", lambda e: console.append(f"[pageerror] {e}"))
+    pg.on("requestfailed", lambda r: console.append(f"[requestfailed] {r.url} {r.failure}"))
+    pg.on(
+        "response",
+        lambda r: console.append(f"[http {r.status}] {r.url}") if r.status >= 400 else None,
+    )
     pg.console_messages_e2e = console  # type: ignore[attr-defined]
     yield pg
     rep = getattr(request.node, "rep_call", None)
@@ -90,6 +110,7 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
             pg.screenshot(path=str(out / "screenshot.png"), full_page=True, timeout=30_000)
         except Exception as e:
             console.append(f"[e2e] screenshot failed: {e}")
+        console.append(f"[e2e] federated extensions in the page config: {_page_extensions(pg)}")
         (out / "console.log").write_text("\n".join(console) + "\n")
         if _SERVER is not None:
             (out / "server.log.tail").write_text(_SERVER.log_tail(300) + "\n")

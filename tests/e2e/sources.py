@@ -118,3 +118,30 @@ class Life(esmwidget.AnyWidget):
     _esm = V1
 w = Life(); w
 '''
+
+# Both widgets share this module; each class's stylesheet colours only its own element.
+ASSET_ESM = """export default { render({ model, el }) {
+  const s = document.createElement('span'); s.className = 'asset asset-' + model.get('src');
+  s.textContent = 'from ' + model.get('src');
+  el.append(s);
+} }
+"""
+ASSET_CSS = {
+    "path": ".asset-path { color: rgb(128, 0, 128) }\n",
+    "url": ".asset-url { color: rgb(0, 0, 255) }\n",
+}
+
+
+def assets_cell(esm_url: str, css_url: str) -> str:
+    """One widget whose _esm/_css are pathlib.Paths, one whose _esm/_css are http URLs."""
+    return f"""import esmwidget, traitlets, pathlib
+class FromPath(esmwidget.AnyWidget):
+    _esm = pathlib.Path("asset_path.js")
+    _css = pathlib.Path("asset_path.css")
+    src = traitlets.Unicode("path").tag(sync=True)
+class FromUrl(esmwidget.AnyWidget):
+    _esm = {esm_url!r}
+    _css = {css_url!r}
+    src = traitlets.Unicode("url").tag(sync=True)
+display(FromPath()); display(FromUrl())
+"""

@@ -25,8 +25,7 @@ def click_counter_to_3_and_back(nb: Notebook) -> None:
     nb.run("w.count = 42")
     expect(button).to_have_text("count is 42")
     # The _css stylesheet applies to the rendered element.
-    color = button.evaluate("b => getComputedStyle(b).color")
-    assert color == "rgb(0, 128, 128)"
+    expect(button).to_have_css("color", "rgb(0, 128, 128)")
 
 
 def test_counter_clicks_reach_python_and_python_reaches_dom(open_notebook: OpenNotebook) -> None:
@@ -172,3 +171,18 @@ def test_reload_restores_live_widget(open_notebook: OpenNotebook) -> None:
     button.click()
     expect(button).to_have_text("count is 2")
     assert nb.py("w.count") == "2"
+
+
+def test_esm_and_css_from_path_and_url(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    for kind, css in sources.ASSET_CSS.items():
+        (nb.server.root / f"asset_{kind}.js").write_text(sources.ASSET_ESM)
+        (nb.server.root / f"asset_{kind}.css").write_text(css)
+    # The URLs point at the same Jupyter server's /files/ (cookie auth): 127.0.0.1 only.
+    files = f"{nb.server.url}/files"
+    cell = nb.run(sources.assets_cell(f"{files}/asset_url.js", f"{files}/asset_url.css"))
+    spans = cell.output.locator("span.asset")
+    expect(spans).to_have_text(["from path", "from url"])
+    # A URL stylesheet is a <link> that loads on its own time: wait for the computed colour.
+    expect(spans.nth(0)).to_have_css("color", "rgb(128, 0, 128)")
+    expect(spans.nth(1)).to_have_css("color", "rgb(0, 0, 255)")
