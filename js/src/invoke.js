@@ -2,6 +2,7 @@
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
 /** @import { CommandFailure, CommandResult, InvokeOptions } from "./types.js" */
 import { command_request } from "./messages.js";
+import { exact_buffers } from "./wire.js";
 
 /** @typedef {{ name: string, resolve(value: [unknown, DataView[]]): void, reject(error: unknown): void }} Pending */
 
@@ -56,7 +57,7 @@ export class Commands {
 					reject(error);
 				},
 			});
-			const buffers = /** @type {ArrayBuffer[]} */ (options.buffers ?? []);
+			const buffers = exact_buffers(options.buffers ?? []);
 			this.model.send(/** @type {any} */ (command_request(call_id, name, msg)), undefined, buffers);
 		});
 	}

@@ -2,6 +2,7 @@
 // exactly as long as the `initialize` or `render` call that received it.
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
 /** @import { AnyModel, BufferLike, Callbacks } from "./types.js" */
+import { exact_buffers } from "./wire.js";
 
 /** Keys only Python writes: code, style and identity (PROTOCOL.md section 1b). */
 export function is_protected(/** @type {string} */ key) {
@@ -40,7 +41,7 @@ export function model_proxy(model, signal) {
 			model.send(
 				/** @type {import("@lumino/coreutils").JSONValue} */ (content),
 				callbacks,
-				/** @type {ArrayBuffer[]} */ (buffers),
+				buffers && exact_buffers(buffers),
 			);
 		},
 		on(/** @type {string} */ name, /** @type {(...args: any[]) => void} */ callback) {

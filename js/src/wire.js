@@ -20,6 +20,23 @@ export function to_wire(value) {
 }
 
 /**
+ * Buffers for `send` and `invoke`, each exactly the bytes it views: JupyterLab's message
+ * serializer, like `remove_buffers`, writes the whole ArrayBuffer behind a view.
+ *
+ * @param {readonly (ArrayBuffer | ArrayBufferView)[]} buffers
+ * @returns {ArrayBuffer[]}
+ */
+export function exact_buffers(buffers) {
+	return buffers.map((buffer) => {
+		if (!ArrayBuffer.isView(buffer)) return buffer;
+		const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
+		return /** @type {ArrayBuffer} */ (
+			whole ? buffer.buffer : buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength)
+		);
+	});
+}
+
+/**
  * `remove_buffers` sends the whole ArrayBuffer behind a view (PROTOCOL.md section 11), so a view
  * of part of a buffer is replaced by an exact-size copy, in nested arrays and plain objects too.
  *

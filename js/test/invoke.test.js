@@ -20,7 +20,7 @@ const CALLER = `export default {
 		const controller = new AbortController();
 		globalThis.abort_invoke = (reason) => controller.abort(reason);
 		try {
-			const [response, buffers] = await experimental.invoke("add", { a: 1, b: 2 }, { buffers: [new Uint8Array([1])], signal: controller.signal });
+			const [response, buffers] = await experimental.invoke("add", { a: 1, b: 2 }, { buffers: [new Uint8Array([0, 1, 0]).subarray(1, 2)], signal: controller.signal });
 			el.textContent = "ok " + JSON.stringify(response) + " " + buffers.length;
 		} catch (error) {
 			el.textContent = "failed " + (error instanceof Error ? error.message : String(error));
@@ -40,7 +40,9 @@ test("invoke sends a command and resolves with Python's response and buffers", a
 	const request = last_command(comm);
 	expect(request).toEqual({ id: expect.any(String), kind: "anywidget-command", name: "add", msg: { a: 1, b: 2 } });
 	expect(request.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-	expect(comm.sent.at(-1)?.buffers).toHaveLength(1);
+	expect(comm.sent.at(-1)?.buffers.map((b) => [...new Uint8Array(ArrayBuffer.isView(b) ? b.buffer : b)])).toEqual([
+		[1],
+	]);
 	await comm.custom({ id: "someone-else", kind: "anywidget-command-response", response: "wrong" });
 	await comm.custom({ id: request.id, kind: "anywidget-command-response", response: { sum: 3 } }, [
 		new DataView(new ArrayBuffer(1)),

@@ -122,7 +122,7 @@ test("loader messages never reach msg:custom listeners", async () => {
 test("model.send reaches the kernel as a custom message with buffers", async () => {
 	const { model, comm } = await open_widget(manager, {
 		_esm: `export default { render({ model, el }) {
-			model.send({ hello: "kernel" }, undefined, [new Uint8Array([1, 2, 3])]);
+			model.send({ hello: "kernel" }, undefined, [new Uint8Array([1, 2, 3]), new Uint8Array([9, 4, 5, 9]).subarray(1, 3)]);
 			el.textContent = "sent";
 		} };`,
 	});
@@ -130,7 +130,12 @@ test("model.send reaches the kernel as a custom message with buffers", async () 
 	await until(() => expect(view.el.textContent).toBe("sent"));
 	const [message] = comm.sent.filter((m) => m.data.method === "custom");
 	expect(message.data).toEqual({ method: "custom", content: { hello: "kernel" } });
-	expect([...new Uint8Array(/** @type {Uint8Array} */ (message.buffers[0]))]).toEqual([1, 2, 3]);
+	// as JupyterLab's serializer will write them: the whole ArrayBuffer behind each
+	const written = message.buffers.map((b) => [...new Uint8Array(ArrayBuffer.isView(b) ? b.buffer : b)]);
+	expect(written).toEqual([
+		[1, 2, 3],
+		[4, 5],
+	]);
 });
 
 test("widget_manager.get_model gives a proxy of another model", async () => {
