@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ._labextension import labextension_paths as _jupyter_labextension_paths
 from ._serialization import widget_serialization
+from ._traits import WidgetTrait
 from ._version import __version__
 from ._widget import AnyWidget
 
@@ -15,7 +16,7 @@ def load_ipython_extension(ipython: object) -> None:
     load(ipython)
 
 
-__all__ = ["AnyWidget", "__version__", "widget_serialization"]
+__all__ = ["AnyWidget", "WidgetTrait", "__version__", "widget_serialization"]
 
 # Public for `jupyter labextension develop`; not part of the widget API.
 __all__ += ["_jupyter_labextension_paths"]

@@ -1,0 +1,60 @@
+import subprocess
+import sys
+
+import pytest
+import traitlets
+
+import esmwidget
+from esmwidget.testing import FrontEnd
+
+
+def test_widget_trait_both_directions(comms):
+    class Card(esmwidget.AnyWidget):
+        body = esmwidget.WidgetTrait()
+
+    child, other = esmwidget.AnyWidget(), esmwidget.AnyWidget()
+    card = Card(body=child)
+    assert comms[2].sent[0].data["state"]["body"] == f"IPY_MODEL_{child.model_id}"
+    card.body = other
+    assert comms[2].messages()[-1]["state"] == {"body": f"IPY_MODEL_{other.model_id}"}
+    FrontEnd(card).set(body=f"anywidget:{child.model_id}")
+    assert card.body is child
+
+
+def test_widget_trait_refuses_non_widgets(comms):
+    class Card(esmwidget.AnyWidget):
+        body = esmwidget.WidgetTrait()
+
+    with pytest.raises(traitlets.TraitError, match="a widget"):
+        Card(body=3)
+
+
+def _run(code):
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+
+def test_alias_makes_anywidget_imports_resolve_to_esmwidget():
+    code = """
+from esmwidget.compat import install_anywidget_alias
+install_anywidget_alias()
+import anywidget, esmwidget, sys, traitlets
+from anywidget.experimental import command
+
+class W(anywidget.AnyWidget):
+    x = traitlets.Int(0).tag(sync=True)
+
+print(issubclass(W, esmwidget.AnyWidget), W()._model_module, "ipywidgets" in sys.modules,
+      callable(command), anywidget.WidgetTrait is esmwidget.WidgetTrait)
+"""
+    result = _run(code)
+    assert result.stdout.strip() == "True esmwidget False True True", result.stderr
+
+
+def test_alias_after_the_real_anywidget_raises_a_clear_error():
+    result = _run(
+        "import sys, types; sys.modules['anywidget'] = types.ModuleType('anywidget');"
+        "from esmwidget.compat import install_anywidget_alias; install_anywidget_alias()"
+    )
+    assert result.returncode == 1
+    assert "called after the real anywidget was imported" in result.stderr
+    assert "Call it first" in result.stderr
