@@ -80,7 +80,8 @@ class Broken(esmwidget.AnyWidget):
 """
 w = Broken(); w
 '''
-SYNTAX_ERROR_LINE = 4
+# The `;` after `let x =`: line 4, column 13 (both 1-based, as editors count).
+SYNTAX_ERROR_POSITION = "line 4, column 13"
 
 THROWING_RENDER = '''import esmwidget, traitlets
 class Thrower(esmwidget.AnyWidget):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from .notebook import Notebook
+
+pytestmark = pytest.mark.e2e
 
 
 def test_lab_runs_plain_cells(open_notebook: Callable[..., Notebook]) -> None:

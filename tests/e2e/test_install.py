@@ -13,6 +13,8 @@ import pytest
 
 from .server import REPO, JupyterServer
 
+pytestmark = pytest.mark.e2e
+
 
 def test_labextension_list_shows_esmwidget_enabled(jupyter_server: JupyterServer) -> None:
     version = json.loads((REPO / "package.json").read_text())["version"]

@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 
 from .notebook import WIDGET_STATE_MIME, WIDGET_VIEW_MIME, Notebook, code_cell, notebook_json
 
+pytestmark = pytest.mark.e2e
+
 MODEL_ID = "0123456789abcdef0123456789abcdef"
 PWN_ESM = """export default {
   initialize() { window.__esmwidget_pwned = true; },
