@@ -38,7 +38,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return rep
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an asyncio loop running in the main
+# thread while it is open, which breaks `asyncio.run()` in any test that runs after it (the unit
+# tests do). Both fixtures end when the last e2e test has run.
+@pytest.fixture(scope="package")
 def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
     global _SERVER  # noqa: PLW0603 - the report hook needs the log path
     server = JupyterServer(tmp_path_factory.mktemp("jupyter"))
@@ -51,7 +54,7 @@ def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyter
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT)
