@@ -4,6 +4,7 @@
 export const COMMAND = "anywidget-command";
 export const COMMAND_RESPONSE = "anywidget-command-response";
 export const HMR_ERROR = "esmwidget-hmr-error";
+export const HMR_OK = "esmwidget-hmr-ok";
 
 /**
  * Recognise a custom message meant for the loader.
@@ -16,7 +17,7 @@ export function own_message(content) {
 		return null;
 	}
 	const kind = content.kind;
-	if (kind === COMMAND_RESPONSE || kind === HMR_ERROR) {
+	if (kind === COMMAND_RESPONSE || kind === HMR_ERROR || kind === HMR_OK) {
 		return /** @type {OwnMessage} */ (content);
 	}
 	return null;

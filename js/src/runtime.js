@@ -7,7 +7,7 @@ import * as css from "./css.js";
 import { remove_errors, show_error, WidgetError, widget_error } from "./errors.js";
 import { Commands } from "./invoke.js";
 import { ImportFailure, import_esm } from "./load.js";
-import { COMMAND_RESPONSE, HMR_ERROR } from "./messages.js";
+import { COMMAND_RESPONSE, HMR_ERROR, HMR_OK } from "./messages.js";
 import { model_proxy } from "./model.js";
 
 /**
@@ -70,7 +70,8 @@ export class Runtime {
 		this.inbox = Promise.resolve();
 		/** Cleanups of removed mounts still running. @type {Set<Promise<void>>} */
 		this.cleanups = new Set();
-		/** @type {WidgetError | null} */
+		/** The last hot reload failure, shown above every view until its key is sent again. */
+		/** @type {{ key: string, error: WidgetError } | null} */
 		this.hmr_error = null;
 		/** @type {string | null} the stylesheet key held while active */
 		this.css_key = null;
@@ -126,11 +127,15 @@ export class Runtime {
 				return;
 			case "hmr-error": {
 				const detail = event.path ? `${event.message} (${event.path})` : event.message;
-				this.hmr_error = new WidgetError(this.id, "hmr", "hot reload failed", { detail });
-				console.error(this.hmr_error.message, detail);
-				for (const mount of this.mounts) show_error(mount.el, this.hmr_error, { keep_content: true });
+				const error = new WidgetError(this.id, "hmr", "hot reload failed", { detail });
+				this.hmr_error = { key: event.key, error };
+				console.error(error.message, detail);
+				for (const mount of this.mounts) show_error(mount.el, error, { keep_content: true });
 				return;
 			}
+			case "hmr-ok":
+				this.asset_received(event.key);
+				return;
 			default: {
 				/** @type {never} */
 				const unknown = event;
@@ -150,7 +155,14 @@ export class Runtime {
 			case COMMAND_RESPONSE:
 				return this.commands.receive(message, buffers);
 			case HMR_ERROR:
-				return this.handle({ type: "hmr-error", message: message.message, path: message.path });
+				return this.handle({
+					type: "hmr-error",
+					key: message.key ?? "_esm",
+					message: message.message,
+					path: message.path,
+				});
+			case HMR_OK:
+				return this.handle({ type: "hmr-ok", key: message.key ?? "_esm" });
 			default: {
 				/** @type {never} */
 				const unknown = message;
@@ -159,9 +171,14 @@ export class Runtime {
 		}
 	}
 
-	/** Python re-sent `_esm` (for example after an HMR error) even if unchanged: drop the error. */
-	esm_received() {
-		if (!this.hmr_error) return;
+	/**
+	 * Python sent `key` (`_esm` or `_css`) again, changed or not, or reported its file back: drop
+	 * the hot reload error about it.
+	 *
+	 * @param {string} key
+	 */
+	asset_received(key) {
+		if (this.hmr_error?.key !== key) return;
 		this.hmr_error = null;
 		for (const mount of this.mounts) remove_errors(mount.el, "hmr");
 	}
@@ -257,7 +274,7 @@ export class Runtime {
 		await this.#retire();
 		if (this.closed) return;
 		this.generation = next;
-		this.hmr_error = null;
+		if (this.hmr_error?.key === "_esm") this.hmr_error = null;
 		if (entry) {
 			try {
 				next.widget = await instantiate(entry, id);
@@ -332,7 +349,7 @@ export class Runtime {
 			}
 		}
 		if (this.hmr_error && mount.generation === this.generation) {
-			show_error(mount.el, this.hmr_error, { keep_content: true });
+			show_error(mount.el, this.hmr_error.error, { keep_content: true });
 		}
 	}
 

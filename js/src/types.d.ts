@@ -125,15 +125,22 @@ export interface CommandFailure {
 	error: { type: string; message: string; traceback?: string };
 }
 
-/** Python -> JS: a watched file was deleted or could not be read. */
+/** Python -> JS: the watched file behind `key` (`_esm` or `_css`) was deleted or could not be read. */
 export interface HmrErrorMessage {
 	kind: "esmwidget-hmr-error";
 	message: string;
+	key?: string;
 	path?: string;
 }
 
+/** Python -> JS: the file behind `key` is back with the same text, so no update follows. */
+export interface HmrOkMessage {
+	kind: "esmwidget-hmr-ok";
+	key?: string;
+}
+
 /** Custom messages the loader consumes; they never reach the module's `msg:custom` listeners. */
-export type OwnMessage = CommandResult | CommandFailure | HmrErrorMessage;
+export type OwnMessage = CommandResult | CommandFailure | HmrErrorMessage | HmrOkMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Loader events: state changes and messages, handled by one exhaustive switch (runtime.js)
@@ -142,4 +149,5 @@ export type OwnMessage = CommandResult | CommandFailure | HmrErrorMessage;
 export type LoaderEvent =
 	| { type: "esm-update" }
 	| { type: "css-update" }
-	| { type: "hmr-error"; message: string; path?: string };
+	| { type: "hmr-error"; key: string; message: string; path?: string }
+	| { type: "hmr-ok"; key: string };

@@ -53,8 +53,8 @@ export class AnyModel extends DOMWidgetModel {
 		return rt.deliver(async () => {
 			await super._handle_comm_msg(msg);
 			const state = data.state;
-			if (data.method === "update" && typeof state === "object" && state && "_esm" in state) {
-				rt.esm_received();
+			if (data.method === "update" && typeof state === "object" && state) {
+				for (const key of ["_esm", "_css"]) if (key in state) rt.asset_received(key);
 			}
 		});
 	}

@@ -144,7 +144,7 @@ test("an hmr-error message shows in every view until the next _esm arrives", asy
 	});
 	const views = [await display(manager, model), await display(manager, model)];
 	await until(() => expect(views[1].el.textContent).toBe("widget 1"));
-	await comm.custom({ kind: "esmwidget-hmr-error", message: "file was deleted", path: "/tmp/widget.js" });
+	await comm.custom({ kind: "esmwidget-hmr-error", key: "_esm", message: "file was deleted", path: "/tmp/widget.js" });
 	for (const view of views) {
 		const shown = box(view.el);
 		expect(shown.querySelector(".esmwidget-error-title")?.textContent).toBe("[esmwidget] demo.Hot: hot reload failed");
@@ -169,4 +169,25 @@ test("errors are also logged to the console with the widget id", async () => {
 	expect(
 		error.mock.calls.some((call) => String(call[0]).includes("[esmwidget] demo.Logged: could not load _esm")),
 	).toBe(true);
+});
+
+test("hmr-ok clears the error for its key; a _css error stays until _css is sent", async () => {
+	const { model, comm } = await open_widget(manager, {
+		_esm: `export default { render({ el }) { el.append("alive"); } };`,
+	});
+	const view = await display(manager, model);
+	await until(() => expect(view.el.textContent).toBe("alive"));
+	await comm.custom({ kind: "esmwidget-hmr-error", key: "_esm", message: "w.js was deleted" });
+	expect(box(view.el).textContent).toContain("w.js was deleted");
+	await comm.custom({ kind: "esmwidget-hmr-ok", key: "_esm" });
+	expect(view.el.querySelector(".esmwidget-error")).toBeNull();
+	expect(view.el.textContent).toBe("alive");
+
+	await comm.custom({ kind: "esmwidget-hmr-error", key: "_css", message: "w.css was deleted" });
+	await comm.custom({ kind: "esmwidget-hmr-ok", key: "_esm" }); // another key: no effect
+	await comm.update({ _esm: GOOD }); // a new module renders, the _css error stays above it
+	await until(() => expect(view.el.textContent).toContain("fixed"));
+	expect(box(view.el).textContent).toContain("w.css was deleted");
+	await comm.update({ _css: ".x { color: red; }" });
+	expect(view.el.querySelector(".esmwidget-error")).toBeNull();
 });
