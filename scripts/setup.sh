@@ -23,7 +23,7 @@ npm install --no-audit --no-fund --loglevel=error
 echo "== building the front end and installing esmwidget (editable) with its test tools"
 # A stale build would be shipped as is (skip-if-exists): always start from a clean output.
 rm -rf src/esmwidget/labextension dist
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 \
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,docs]" 2>&1 \
   | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import esmwidget" # fails loudly if the install above did not happen
 # Point the installed labextension at the build folder so JS rebuilds show up without reinstalling.

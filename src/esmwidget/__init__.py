@@ -10,7 +10,7 @@ from ._widget import AnyWidget
 
 
 def load_ipython_extension(ipython: object) -> None:
-    """``%load_ext esmwidget``: the ``%%vfile NAME.js`` cell magic."""
+    """``%load_ext esmwidget``: registers the ``%%vfile NAME`` cell magic and ``%clear_vfiles``."""
     from ._magics import load_ipython_extension as load  # noqa: PLC0415 - psygnal on demand
 
     load(ipython)

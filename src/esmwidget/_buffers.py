@@ -9,6 +9,7 @@ from ._protocol import BufferPath
 
 __all__ = ["as_buffer", "put_buffers", "remove_buffers"]
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 _NOT_BINARY = (str, int, float, bool, type(None), dict, list, tuple)
 
 
@@ -45,6 +46,8 @@ def remove_buffers(
     tuple
         ``(state_without_buffers, buffer_paths, buffers)``, paths and buffers in the same order.
     """
+    if all(type(v) in _SCALARS for v in state.values()):
+        return state, [], []  # the common case (one number, one string): nothing to walk
     paths: list[BufferPath] = []
     buffers: list[memoryview] = []
     stripped = _strip(state, [], paths, buffers)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import traceback
@@ -17,7 +16,7 @@ logger = logging.getLogger("esmwidget")
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MARK = "_esmwidget_command"
-_tasks: set[asyncio.Task[None]] = set()
+_tasks: set[Any] = set()  # running async commands (asyncio is imported on first use)
 
 
 def command(method: F) -> F:
@@ -97,6 +96,8 @@ def _schedule(request_id: str, owner: str, name: str, awaitable: Any, reply: Rep
             reply(_failure(request_id, owner, name, error), [])
             return
         _reply_result(request_id, result, reply)
+
+    import asyncio  # noqa: PLC0415 - 30 ms at import time, and only async commands need it
 
     try:
         loop = asyncio.get_running_loop()

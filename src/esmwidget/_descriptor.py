@@ -395,7 +395,7 @@ class ObjectModel:
 
             self._hmr_links = attach(self, sources)
 
-    def _hmr_update(self, key: str, text: str) -> None:
+    def _esmwidget_hmr_update(self, key: str, text: str) -> None:
         self.descriptor.assets[key].text = text
         if self.extra.get(key) == text:
             self.send({"kind": HMR_OK_KIND, "key": key})
@@ -403,8 +403,10 @@ class ObjectModel:
         self.extra[key] = text
         self.send_state([key])
 
-    def _hmr_failed(self, key: str, message: str) -> None:
-        self.send({"kind": HMR_ERROR_KIND, "key": key, "message": message})
+    def _esmwidget_hmr_failed(self, key: str, message: str) -> None:
+        path = self.descriptor.assets[key].path
+        error = {"kind": HMR_ERROR_KIND, "key": key, "message": message}
+        self.send({**error, "path": str(path)} if path is not None else error)
 
     # -- lifetime --------------------------------------------------------------------------
 

@@ -256,8 +256,8 @@ Source = WatchedFile | VirtualFile
 
 
 class _Listener(Protocol):
-    def _hmr_update(self, key: str, text: str) -> None: ...
-    def _hmr_failed(self, key: str, message: str) -> None: ...
+    def _esmwidget_hmr_update(self, key: str, text: str) -> None: ...
+    def _esmwidget_hmr_failed(self, key: str, message: str) -> None: ...
 
 
 Links = list[tuple[Source, Callable[..., None], Callable[..., None]]]
@@ -267,8 +267,8 @@ def attach(widget: _Listener, sources: dict[str, Source]) -> Links:
     """Connect `widget` (weakly: it stays collectable) to each source's signals."""
     links: Links = []
     for key, source in sources.items():
-        on_change = partial(widget._hmr_update, key)
-        on_fail = partial(widget._hmr_failed, key)
+        on_change = partial(widget._esmwidget_hmr_update, key)
+        on_fail = partial(widget._esmwidget_hmr_failed, key)
         source.changed.connect(on_change)
         source.failed.connect(on_fail)
         links.append((source, on_change, on_fail))

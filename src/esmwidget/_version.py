@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-from importlib.metadata import PackageNotFoundError, version
 
 __all__ = ["__version__", "semver_range"]
 
 try:
+    # Written by hatch's version hook from package.json at build time (also for editable
+    # installs): importlib.metadata would add about 35 ms to `import esmwidget`.
+    from ._build_version import __version__
+except ImportError:  # pragma: no cover - a source tree that was never built
+    from importlib.metadata import version
+
     __version__ = version("esmwidget")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without metadata
-    __version__ = "0.0.0"
 
 _FINAL = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _PRE = re.compile(r"^(\d+)\.(\d+)\.(\d+)[.-]?(a|b|rc|dev|alpha|beta)\.?(\d*)$")

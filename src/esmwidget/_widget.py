@@ -82,9 +82,12 @@ def _echo_enabled() -> bool:
 class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
     """Base class for widgets whose front end is an ES module.
 
-    Subclass it, give `_esm` (inline source, a `pathlib.Path`, or an http(s) URL) and optionally
-    `_css`, and tag the traits to share with the browser with ``.tag(sync=True)``. Each instance
-    opens exactly one comm when it is created.
+    Subclass it, give `_esm` and optionally `_css`, and tag the traits to share with the browser
+    with ``.tag(sync=True)``. Each instance opens exactly one comm when it is created.
+
+    `_esm` / `_css` may be inline source, a `pathlib.Path`, a one-line file name ending in
+    ``.js``/``.mjs``/``.css``, ``vfile:NAME`` (a ``%%vfile`` cell), or an http(s) URL. Files
+    hot-reload when ``ANYWIDGET_HMR=1``.
 
     Examples
     --------
@@ -108,7 +111,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
     _anywidget_id = traitlets.Unicode().tag(sync=True)
 
     _esmwidget_commands: ClassVar[dict[str, str]] = {}
-    _channel: Channel | None = None
+    _esmwidget_channel: Channel | None = None
 
     @traitlets.default("_anywidget_id")
     def _default_anywidget_id(self) -> str:
@@ -116,15 +119,17 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         return f"{cls.__module__}.{cls.__qualname__}"
 
     def __init__(self, **kwargs: Any) -> None:
-        self._hold_depth = 0
-        self._held_keys: list[str] = []
-        self._locks: list[dict[str, Any]] = []
-        self._msg_callbacks: list[MsgCallback] = []
-        self._hmr_links: list[Any] = []
+        self._esmwidget_hold_depth = 0
+        self._esmwidget_held_keys: list[str] = []
+        self._esmwidget_locks: list[dict[str, Any]] = []
+        self._esmwidget_msg_callbacks: list[MsgCallback] = []
+        self._esmwidget_hmr_links: list[Any] = []
         super().__init__(**kwargs)
-        self._watch_assets()
-        self._channel = Channel(self.get_state(), self._on_message, self._on_peer_close)
-        _registry.add(self._channel.comm_id, self)
+        self._esmwidget_watch_assets()
+        self._esmwidget_channel = Channel(
+            self.get_state(), self._esmwidget_on_message, self._esmwidget_on_peer_close
+        )
+        _registry.add(self._esmwidget_channel.comm_id, self)
         ensure_control_target()
 
     # -- identity ---------------------------------------------------------------------------
@@ -132,15 +137,15 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
     @property
     def model_id(self) -> str:
         """The model id the front end knows this widget by (its comm id)."""
-        assert self._channel is not None
-        return self._channel.comm_id
+        assert self._esmwidget_channel is not None
+        return self._esmwidget_channel.comm_id
 
     @property
     def comm(self) -> Any:
         """The underlying comm (None after close), for code written against ipywidgets."""
-        if self._channel is None or self._channel.closed:
+        if self._esmwidget_channel is None or self._esmwidget_channel.closed:
             return None
-        return self._channel.comm
+        return self._esmwidget_channel.comm
 
     @property
     def keys(self) -> list[str]:
@@ -175,41 +180,53 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
 
     def send_state(self, key: str | Iterable[str] | None = None) -> None:
         """Send synced traits (all when `key` is None) to the front end as one ``update``."""
-        if self._channel is not None:
-            self._channel.send_state("update", self.get_state(key))
+        if self._esmwidget_channel is not None:
+            self._esmwidget_channel.send_state("update", self.get_state(key))
 
     @contextlib.contextmanager
     def hold_sync(self) -> Iterator[None]:
         """Batch every synced change made inside the block into a single ``update`` at its end."""
-        self._hold_depth += 1
+        self._esmwidget_hold_depth += 1
         try:
             yield
         finally:
-            self._hold_depth -= 1
-            if self._hold_depth == 0 and self._held_keys:
-                keys = [k for k in dict.fromkeys(self._held_keys) if self._should_send(k)]
-                self._held_keys = []
+            self._esmwidget_hold_depth -= 1
+            if self._esmwidget_hold_depth == 0 and self._esmwidget_held_keys:
+                keys = [
+                    k
+                    for k in dict.fromkeys(self._esmwidget_held_keys)
+                    if self._esmwidget_should_send(k)
+                ]
+                self._esmwidget_held_keys = []
                 if keys:
                     self.send_state(keys)
 
     def notify_change(self, change: traitlets.Bunch) -> None:
         """Send a synced trait's new value to the front end, then run the observers."""
         name = change["name"]
+        channel = self._esmwidget_channel
         if (
-            self._channel is not None
-            and not self._channel.closed
+            channel is not None
+            and not channel.closed
             and change.get("type") == "change"
-            and name in _sync_keys(type(self))
+            and name in _sync_key_set(type(self))
         ):
-            if self._hold_depth:
-                self._held_keys.append(name)
-            elif self._should_send(name):
+            if self._esmwidget_hold_depth:
+                self._esmwidget_held_keys.append(name)
+            elif not self._esmwidget_locks:
+                # The hot path (a Python-side set): send the new value without a state walk.
+                to_json = self._traits[name].metadata.get("to_json")
+                value = change["new"]
+                channel.send_state(
+                    "update", {name: value if to_json is None else to_json(value, self)}
+                )
+            elif self._esmwidget_should_send(name):
                 self.send_state(name)
         super().notify_change(change)
 
-    def _should_send(self, name: str) -> bool:
+    def _esmwidget_should_send(self, name: str) -> bool:
         # A value the front end just sent is not sent back unless validation changed it.
-        for lock in self._locks:
+        for lock in self._esmwidget_locks:
             if name in lock:
                 try:
                     return bool(self.get_state(name)[name] != lock[name])
@@ -221,8 +238,8 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
 
     def send(self, content: Any, buffers: Sequence[Any] | None = None) -> None:
         """Send a custom message; the module receives it with ``model.on("msg:custom", ...)``."""
-        if self._channel is not None:
-            self._channel.send_custom(content, list(buffers or ()))
+        if self._esmwidget_channel is not None:
+            self._esmwidget_channel.send_custom(content, list(buffers or ()))
 
     def on_msg(self, callback: MsgCallback, remove: bool = False) -> None:
         """Register (or with ``remove=True`` unregister) ``callback(widget, content, buffers)``.
@@ -231,18 +248,18 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         """
         if remove:
             with contextlib.suppress(ValueError):
-                self._msg_callbacks.remove(callback)
-        elif callback not in self._msg_callbacks:
-            self._msg_callbacks.append(callback)
+                self._esmwidget_msg_callbacks.remove(callback)
+        elif callback not in self._esmwidget_msg_callbacks:
+            self._esmwidget_msg_callbacks.append(callback)
 
-    def _on_message(self, incoming: Incoming) -> None:
+    def _esmwidget_on_message(self, incoming: Incoming) -> None:
         method, data, buffers = incoming
         if method == "update":
-            self._apply_update(data, buffers)
+            self._esmwidget_apply_update(data, buffers)
         elif method == "request_state":
             self.send_state()
         elif method == "custom":
-            self._on_custom(data.get("content"), buffers)
+            self._esmwidget_on_custom(data.get("content"), buffers)
         else:
             logger.warning(
                 "esmwidget: %s ignored unknown comm method %r; expected update, "
@@ -251,19 +268,19 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
                 method,
             )
 
-    def _on_custom(self, content: Any, buffers: list[bytes]) -> None:
+    def _esmwidget_on_custom(self, content: Any, buffers: list[bytes]) -> None:
         if isinstance(content, dict) and content.get("kind") == COMMAND_KIND:
-            channel = self._channel
+            channel = self._esmwidget_channel
             assert channel is not None
             run_command(self, self._esmwidget_commands, content, buffers, channel.send_custom)
             return
-        for callback in list(self._msg_callbacks):
+        for callback in list(self._esmwidget_msg_callbacks):
             try:
                 callback(self, content, buffers)
             except Exception:
                 logger.exception("esmwidget: on_msg callback %r raised", callback)
 
-    def _apply_update(self, data: dict[str, Any], buffers: list[bytes]) -> None:
+    def _esmwidget_apply_update(self, data: dict[str, Any], buffers: list[bytes]) -> None:
         state = data.get("state")
         paths = data.get("buffer_paths") or []
         if not isinstance(state, dict) or not isinstance(paths, list):
@@ -278,16 +295,16 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         except ValueError as error:
             logger.warning("esmwidget: %s ignored an update: %s", self._anywidget_id, error)
             return
-        accepted, rejected = self._validate_incoming(state)
+        accepted, rejected = self._esmwidget_validate_incoming(state)
         echo = {
             k: state[k]
             for k in accepted
             if self._traits[k].metadata.get("echo_update") is not False
         }
-        if echo and _echo_enabled() and self._channel is not None:
-            self._channel.send_state("echo_update", echo)
+        if echo and _echo_enabled() and self._esmwidget_channel is not None:
+            self._esmwidget_channel.send_state("echo_update", echo)
         lock = {k: state[k] for k in accepted}
-        self._locks.append(lock)
+        self._esmwidget_locks.append(lock)
         try:
             with self.hold_sync(), self.hold_trait_notifications():
                 for name, value in accepted.items():
@@ -298,12 +315,14 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
             )
             rejected.extend(accepted)
         finally:
-            self._locks.remove(lock)
-        if rejected and self._channel is not None:
+            self._esmwidget_locks.remove(lock)
+        if rejected and self._esmwidget_channel is not None:
             # Put the front end back in line with the values Python kept.
             self.send_state(dict.fromkeys(rejected))
 
-    def _validate_incoming(self, state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    def _esmwidget_validate_incoming(
+        self, state: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[str]]:
         accepted: dict[str, Any] = {}
         rejected: list[str] = []
         traits = self._traits
@@ -336,7 +355,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
 
     # -- hot module replacement ------------------------------------------------------------
 
-    def _watch_assets(self) -> None:
+    def _esmwidget_watch_assets(self) -> None:
         sources: dict[str, Any] = {}
         for key in ("_esm", "_css"):
             trait = self._traits.get(key)
@@ -360,9 +379,9 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         if sources:
             from ._hmr import attach  # noqa: PLC0415
 
-            self._hmr_links = attach(self, sources)
+            self._esmwidget_hmr_links = attach(self, sources)
 
-    def _hmr_update(self, key: str, text: str) -> None:
+    def _esmwidget_hmr_update(self, key: str, text: str) -> None:
         trait = self._traits.get(key)
         if isinstance(trait, AssetTrait):
             trait.asset.text = text
@@ -373,41 +392,44 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
             return
         setattr(self, key, text)
 
-    def _hmr_failed(self, key: str, message: str) -> None:
-        self.send({"kind": HMR_ERROR_KIND, "key": key, "message": message})
+    def _esmwidget_hmr_failed(self, key: str, message: str) -> None:
+        trait = self._traits.get(key)
+        path = trait.asset.path if isinstance(trait, AssetTrait) else None
+        error = {"kind": HMR_ERROR_KIND, "key": key, "message": message}
+        self.send({**error, "path": str(path)} if path is not None else error)
 
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:
         """Close the comm: the front end removes the views, and the widget can be collected."""
-        channel = self._channel
+        channel = self._esmwidget_channel
         if channel is None or channel.closed:
             return
         channel.close()
-        self._closed()
+        self._esmwidget_closed()
 
-    def _on_peer_close(self) -> None:
-        self._closed()
+    def _esmwidget_on_peer_close(self) -> None:
+        self._esmwidget_closed()
 
-    def _closed(self) -> None:
-        channel = self._channel
+    def _esmwidget_closed(self) -> None:
+        channel = self._esmwidget_channel
         if channel is not None:
             _registry.discard(channel.comm_id)
             channel.comm.on_msg(None)
             channel.comm.on_close(None)
-        self._msg_callbacks.clear()
-        if self._hmr_links:
+        self._esmwidget_msg_callbacks.clear()
+        if self._esmwidget_hmr_links:
             from ._hmr import detach  # noqa: PLC0415
 
-            detach(self._hmr_links)
-            self._hmr_links = []
+            detach(self._esmwidget_hmr_links)
+            self._esmwidget_hmr_links = []
 
     # -- display ----------------------------------------------------------------------------
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         del kwargs
-        data: dict[str, Any] = {"text/plain": self._text_repr()}
-        channel = self._channel
+        data: dict[str, Any] = {"text/plain": self._esmwidget_text_repr()}
+        channel = self._esmwidget_channel
         if self._view_name is not None and channel is not None and not channel.closed:
             data[VIEW_MIME_TYPE] = {
                 "version_major": 2,
@@ -416,7 +438,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
             }
         return data
 
-    def _text_repr(self) -> str:
+    def _esmwidget_text_repr(self) -> str:
         # Cheap by design: scalar user traits only, cut short (anywidget #899).
         parts = []
         for name in self.keys:
@@ -426,7 +448,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
             text = repr(value) if isinstance(value, int | float | str | bool) else "..."
             parts.append(f"{name}={text[:40]}")
         text = f"{type(self).__name__}({', '.join(parts)})"
-        if self._channel is not None and self._channel.closed:
+        if self._esmwidget_channel is not None and self._esmwidget_channel.closed:
             text += " [closed]"
         return text if len(text) <= 110 else text[:107] + "..."
 
@@ -437,4 +459,12 @@ def _sync_keys(cls: type[AnyWidget]) -> tuple[str, ...]:
     if keys is None:
         keys = tuple(sorted(cls.class_traits(sync=True)))
         cls._esmwidget_keys = keys  # type: ignore[attr-defined]
+    return keys
+
+
+def _sync_key_set(cls: type[AnyWidget]) -> frozenset[str]:
+    keys: frozenset[str] | None = cls.__dict__.get("_esmwidget_key_set")
+    if keys is None:
+        keys = frozenset(_sync_keys(cls))
+        cls._esmwidget_key_set = keys  # type: ignore[attr-defined]
     return keys

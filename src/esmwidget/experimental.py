@@ -22,6 +22,13 @@ def widget(
 ) -> Callable[[type[T]], type[T]]:
     """Class decorator: instances of the class display as widgets.
 
+    Parameters
+    ----------
+    esm, css
+        The module and stylesheet, as for `esmwidget.AnyWidget`.
+    **kwargs
+        Passed to `MimeBundleDescriptor` (``autodetect_observer``, ``no_view``, extra state).
+
     Examples
     --------
     >>> from dataclasses import dataclass
@@ -61,6 +68,13 @@ def dataclass(
     """A dataclass whose fields emit psygnal events and which displays as a widget.
 
     ``@dataclass(esm=...)`` = ``dataclasses.dataclass`` + ``psygnal.evented`` + `widget`.
+
+    Parameters
+    ----------
+    esm, css
+        The module and stylesheet, as for `esmwidget.AnyWidget`.
+    **kwargs
+        Passed to `dataclasses.dataclass` (``frozen`` is not supported: fields must be settable).
     """
 
     def decorate(klass: type[T]) -> type[T]:

@@ -1,13 +1,14 @@
 """Test widgets without a kernel or browser: a fake comm whose wire is a list, and a fake front end.
 
-Installed as a pytest plugin, so any project that depends on esmwidget gets the ``comms``
-fixture::
+Installed as a pytest plugin, so any project that depends on esmwidget gets the ``comms`` fixture.
 
-    def test_counter(comms):
-        w = Counter()
-        page = FrontEnd(w)
-        page.set(count=3)
-        assert w.count == 3
+Examples
+--------
+>>> def test_counter(comms):
+...     w = Counter()
+...     page = FrontEnd(w)
+...     page.set(count=3)
+...     assert w.count == 3
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ _counter = itertools.count()
 
 @dataclass
 class Sent:
-    """One message the kernel side published: its type, data, metadata and buffers (as bytes)."""
+    """One message the kernel side published.
+
+    Its type, data, metadata, buffers (as bytes), and `extra`: the other keyword arguments of
+    ``publish_msg`` (``target_name`` and ``target_module`` for a ``comm_open``).
+    """
 
     msg_type: str
     data: dict[str, Any]
@@ -143,6 +148,14 @@ def comms(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeComms]:
             fake.handle_close({"content": {"comm_id": fake.comm_id, "data": {}}})
 
 
+def _fake_comm_of(widget: Any) -> Any:
+    model = getattr(widget, "_repr_mimebundle_", None)
+    opener = getattr(model, "_open", None)
+    if opener is not None and not hasattr(widget, "comm"):
+        return opener().comm  # a described object: open its comm as displaying it would
+    return getattr(widget, "comm", None)
+
+
 class CommandFailedError(Exception):
     """A command replied with an error; `type` and `message` come from Python's exception."""
 
@@ -156,18 +169,14 @@ class CommandFailedError(Exception):
 class FrontEnd:
     """Plays the JavaScript side of one widget over its `FakeComm`.
 
-    `state` starts from the ``comm_open`` state and follows every ``update``/``echo_update`` the
-    kernel sends, with binary values put back as bytes, as a browser model would.
+    `widget` is an `AnyWidget`, or an object made a widget with `esmwidget.experimental` (its
+    comm is opened here, as displaying it would). `state` starts from the ``comm_open`` state;
+    `sync()` applies the messages the kernel sent since the last call, and `set`, `send`,
+    `request_state` and `invoke` call it, as a browser model would (binary values as bytes).
     """
 
     def __init__(self, widget: Any) -> None:
-        fake = widget.comm
-        if not isinstance(fake, FakeComm):
-            msg = (
-                f"FrontEnd needs a widget opened on a FakeComm, got {fake!r}. "
-                "Use the `comms` fixture (or install_fake_comms) before creating the widget."
-            )
-            raise TypeError(msg)
+        fake = _fake_comm_of(widget)
         self.comm = fake
         opening = fake.sent[0]
         self.state: dict[str, Any] = copy.deepcopy(opening.data["state"])
