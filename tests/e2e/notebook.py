@@ -172,6 +172,12 @@ class Notebook:
     def cell_count(self) -> int:
         return int(self.js(f"() => {_PANEL}.content.widgets.length"))
 
+    def execution_counts(self) -> list[int | None]:
+        """Every cell's execution count, in order (None for a cell never run)."""
+        return list(
+            self.js(f"() => {_PANEL}.content.widgets.map(w => w.model.executionCount ?? null)")
+        )
+
     def select(self, index: int) -> None:
         self.js(f"(i) => {{ {_PANEL}.content.activeCellIndex = i; }}", index)
 
@@ -210,6 +216,26 @@ class Notebook:
             f"([i, src]) => {_PANEL}.content.widgets[i].model.sharedModel.getSource() === src",
             [index, code],
         )
+        return self._shift_enter(cell, code, allow_error=allow_error, timeout=timeout)
+
+    def edit_and_run(
+        self, index: int, code: str, *, allow_error: bool = False, timeout: int = TIMEOUT
+    ) -> Cell:
+        """Replace the text of cell `index` in its editor (select all, paste) and run it again."""
+        cell = self.cell(index)
+        editor = cell.locator.locator(".cm-content")
+        editor.click(timeout=TIMEOUT)
+        self.page.keyboard.press("Control+a")
+        self.page.keyboard.insert_text(code)
+        self.wait_js(
+            f"([i, src]) => {_PANEL}.content.widgets[i].model.sharedModel.getSource() === src",
+            [index, code],
+        )
+        return self._shift_enter(cell, code, allow_error=allow_error, timeout=timeout)
+
+    def _shift_enter(self, cell: Cell, code: str, *, allow_error: bool, timeout: int) -> Cell:
+        """Shift+Enter in `cell`'s focused editor; wait for a new execution count and idle."""
+        index = cell.index
         before = cell.execution_count
         self.page.keyboard.press("Shift+Enter")
         self.wait_js(

@@ -146,3 +146,109 @@ class FromUrl(esmwidget.AnyWidget):
     src = traitlets.Unicode("url").tag(sync=True)
 display(FromPath()); display(FromUrl())
 """
+
+
+# -- hot reload (issue 4) ---------------------------------------------------------------------
+
+# A counter whose label text comes from the file: `hmr_esm("beta")` shows "beta <count>".
+_HMR_ESM = """export default {
+  render({ model, el }) {
+    const b = document.createElement('button');
+    b.className = 'hmr';
+    const show = () => { b.textContent = `LABEL ${model.get('count')}`; };
+    b.onclick = () => { model.set('count', model.get('count') + 1); model.save_changes(); };
+    model.on('change:count', show);
+    show();
+    el.append(b);
+  },
+};
+"""
+
+
+def hmr_esm(label: str) -> str:
+    return _HMR_ESM.replace("LABEL", label)
+
+
+def hmr_css(color: str) -> str:
+    return f".hmr {{ color: {color} }}\n"
+
+
+def hmr_class(js: str, css: str) -> str:
+    """A class whose `_esm`/`_css` are files, defined (and one instance made) before HMR is on."""
+    return f"""import os, pathlib, traitlets
+import esmwidget
+class W(esmwidget.AnyWidget):
+    _esm = pathlib.Path({js!r})
+    _css = pathlib.Path({css!r})
+    count = traitlets.Int(0).tag(sync=True)
+early = W()
+"""
+
+
+HMR_ON = "%env ANYWIDGET_HMR=1"
+HMR_WIDGET = "w = W(); w"
+
+# Sources.SYNTAX_ERROR's module as a file: the `;` after `let x =` is line 4, column 13.
+HMR_SYNTAX_ERROR = """export default {
+  render({ model, el }) {
+    el.textContent = 'never';
+    let x = ;
+  }
+};
+"""
+
+VFILE_CLASS_DEF = """import esmwidget, traitlets
+class V(esmwidget.AnyWidget):
+    _esm = "vfile:widget.js"
+    count = traitlets.Int(0).tag(sync=True)
+"""
+VFILE_CLASS = VFILE_CLASS_DEF + "v = V(); v\n"
+
+
+def vfile_cell(label: str) -> str:
+    return "%%vfile widget.js\n" + hmr_esm(label)
+
+
+# -- widgets from plain objects (issue 5) -----------------------------------------------------
+
+# `button.obj` shows and increments `value`; `button.bad` sets a string into it; `span.seen`
+# lists every value the view has shown, so a rejected value and its correction are both visible.
+OBJECT_ESM = """export default { render({ model, el }) {
+  const b = document.createElement('button'); b.className = 'obj';
+  const seen = document.createElement('span'); seen.className = 'seen';
+  const show = () => {
+    const v = model.get('value');
+    b.textContent = `value ${v}`;
+    seen.textContent = (seen.textContent ? seen.textContent + ',' : '') + v;
+  };
+  b.onclick = () => { model.set('value', model.get('value') + 1); model.save_changes(); };
+  const bad = document.createElement('button'); bad.className = 'bad'; bad.textContent = 'bad';
+  bad.onclick = () => { model.set('value', 'oops'); model.save_changes(); };
+  model.on('change:value', show);
+  show();
+  el.append(b, bad, seen);
+} }"""
+
+EVENTED_DATACLASS = f'''import esmwidget.experimental as ex
+ESM = """{OBJECT_ESM}"""
+@ex.dataclass(esm=ESM)
+class Counter:
+    value: int = 0
+c = Counter(); c
+'''
+
+PYDANTIC_MODEL = f'''import pydantic
+import esmwidget.experimental as ex
+ESM = """{OBJECT_ESM}"""
+@ex.widget(esm=ESM)
+class Reading(pydantic.BaseModel):
+    value: int = 0
+r = Reading(); r
+'''
+
+# An evented dataclass whose module is the `%%vfile widget.js` cell (same counter as above).
+VFILE_DATACLASS = """import esmwidget.experimental as ex
+@ex.dataclass(esm="vfile:widget.js")
+class P:
+    count: int = 0
+"""
