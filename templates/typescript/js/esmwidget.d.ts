@@ -1,0 +1,99 @@
+// Types of esmwidget's front-end module API (anywidget-compatible), copied from esmwidget
+// {{esmwidget_version}} (js/src/types.d.ts in its repository). Use them with `import type`.
+
+// ---------------------------------------------------------------------------------------------
+// Author-facing API (compatible with anywidget's AFM)
+// ---------------------------------------------------------------------------------------------
+
+/** The state of a widget: its synced traits by name. */
+export type ModelState = Record<string, any>;
+
+/** Events a module can listen to through the model proxy. */
+export type ModelEventName<T extends ModelState> =
+	| "change"
+	| `change:${Extract<keyof T, string>}`
+	| "msg:custom"
+	| (string & {});
+
+/** Kernel callbacks accepted by `send` and `save_changes`, as in `@jupyter-widgets/base`. */
+export type Callbacks = Record<string, unknown>;
+
+/** Binary payloads accepted by `send` and `invoke`. */
+export type BufferLike = ArrayBuffer | ArrayBufferView;
+
+/**
+ * The model a module is given. Listeners added with `on` are tied to the `initialize` or
+ * `render` call that received this model and are removed when its `signal` aborts.
+ */
+export interface AnyModel<T extends ModelState = ModelState> {
+	get<K extends Extract<keyof T, string>>(key: K): T[K];
+	set<K extends Extract<keyof T, string>>(key: K, value: T[K]): void;
+	save_changes(): void;
+	send(content: unknown, callbacks?: Callbacks, buffers?: BufferLike[]): void;
+	on<K extends Extract<keyof T, string>>(name: `change:${K}`, callback: (model: unknown, value: T[K]) => void): void;
+	on(name: "msg:custom", callback: (content: any, buffers: DataView[]) => void): void;
+	on(name: ModelEventName<T>, callback: (...args: any[]) => void): void;
+	off(name?: ModelEventName<T> | null, callback?: ((...args: any[]) => void) | null): void;
+	widget_manager: {
+		get_model<S extends ModelState = ModelState>(model_id: string): Promise<AnyModel<S>>;
+	};
+}
+
+/** Options for `experimental.invoke`. */
+export interface InvokeOptions {
+	buffers?: BufferLike[];
+	signal?: AbortSignal;
+}
+
+/** Calls a Python command; resolves `[response, buffers]`. */
+export type Invoke = <R = unknown>(name: string, msg?: unknown, options?: InvokeOptions) => Promise<[R, DataView[]]>;
+
+export interface Experimental {
+	invoke: Invoke;
+}
+
+/** A child widget obtained with `host.getWidget`. */
+export interface ChildWidget {
+	exports: unknown;
+	render(props: { el: HTMLElement; signal?: AbortSignal }): Promise<void>;
+}
+
+/** Access to other widgets from `render` (anywidget 0.11). A ref is `IPY_MODEL_<id>` or `anywidget:<id>`. */
+export interface Host {
+	getModel<S extends ModelState = ModelState>(ref: string): Promise<AnyModel<S>>;
+	getWidget(ref: string): Promise<ChildWidget>;
+}
+
+export interface InitializeProps<T extends ModelState = ModelState> {
+	model: AnyModel<T>;
+	signal: AbortSignal;
+	experimental: Experimental;
+}
+
+export interface RenderProps<T extends ModelState = ModelState> {
+	model: AnyModel<T>;
+	el: HTMLElement;
+	signal: AbortSignal;
+	host: Host;
+	experimental: Experimental;
+}
+
+/** What `initialize`/`render` may return: a cleanup, awaited when the lifetime ends. */
+export type Cleanup = () => unknown;
+export type MaybePromise<T> = T | Promise<T>;
+
+/** `initialize` may return a cleanup or, as in anywidget 0.11, an exports object. */
+export type Initialize<T extends ModelState = ModelState> = (
+	props: InitializeProps<T>,
+) => MaybePromise<Cleanup | unknown>;
+export type Render<T extends ModelState = ModelState> = (
+	props: RenderProps<T>,
+) => MaybePromise<Cleanup | undefined | void>;
+
+export interface WidgetDef<T extends ModelState = ModelState> {
+	initialize?: Initialize<T>;
+	render?: Render<T>;
+}
+
+/** The default export of a module: the definition, or a (possibly async) factory returning it. */
+export type AnyWidget<T extends ModelState = ModelState> = WidgetDef<T> | (() => MaybePromise<WidgetDef<T>>);
