@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import sys
 import types
+from collections.abc import Sequence
 
 from . import experimental
 from ._serialization import widget_serialization
@@ -14,6 +17,32 @@ from ._widget import AnyWidget
 __all__ = ["install_anywidget_alias"]
 
 _ALIAS_MARK = "__esmwidget_alias__"
+# The submodules the alias serves, beside `anywidget` itself. Others are anywidget internals.
+_SUBMODULES = ("anywidget.experimental", "anywidget.widget", "anywidget._version")
+
+
+class _InternalsFinder(importlib.abc.MetaPathFinder):
+    """Refuse `anywidget.<internal>` with a message naming the alias, while it is installed."""
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None,
+        target: types.ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
+        del path, target
+        alias = sys.modules.get("anywidget")
+        if not fullname.startswith("anywidget.") or not getattr(alias, _ALIAS_MARK, False):
+            return None
+        msg = (
+            f"No module named {fullname!r}: `import anywidget` is esmwidget's alias "
+            "(esmwidget.compat.install_anywidget_alias), which provides "
+            f"{', '.join(['anywidget', *_SUBMODULES])}, not anywidget's internal modules."
+        )
+        raise ModuleNotFoundError(msg, name=fullname)
+
+
+_FINDER = _InternalsFinder()
 
 
 def install_anywidget_alias() -> None:
@@ -40,12 +69,25 @@ def install_anywidget_alias() -> None:
         )
         raise RuntimeError(msg)
     alias = types.ModuleType("anywidget", "esmwidget's anywidget-compatible API")
+    alias.__path__ = []  # a package, so `import anywidget.widget` works
     alias.AnyWidget = AnyWidget  # type: ignore[attr-defined]
     alias.Widget = AnyWidget  # type: ignore[attr-defined]
     alias.WidgetTrait = WidgetTrait  # type: ignore[attr-defined]
     alias.widget_serialization = widget_serialization  # type: ignore[attr-defined]
     alias.experimental = experimental  # type: ignore[attr-defined]
     alias.__version__ = __version__  # type: ignore[attr-defined]
+    # `from anywidget.widget import AnyWidget` and `from anywidget._version import __version__`
+    # appear in published packages.
+    widget = types.ModuleType("anywidget.widget", "anywidget.AnyWidget, served by esmwidget")
+    widget.AnyWidget = AnyWidget  # type: ignore[attr-defined]
+    version = types.ModuleType("anywidget._version")
+    version.__version__ = __version__  # type: ignore[attr-defined]
+    alias.widget = widget  # type: ignore[attr-defined]
+    alias._version = version  # type: ignore[attr-defined]
     setattr(alias, _ALIAS_MARK, True)
     sys.modules["anywidget"] = alias
     sys.modules["anywidget.experimental"] = experimental
+    sys.modules["anywidget.widget"] = widget
+    sys.modules["anywidget._version"] = version
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.append(_FINDER)

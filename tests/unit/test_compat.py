@@ -58,3 +58,30 @@ def test_alias_after_the_real_anywidget_raises_a_clear_error():
     assert result.returncode == 1
     assert "called after the real anywidget was imported" in result.stderr
     assert "Call it first" in result.stderr
+
+
+def test_alias_serves_the_submodules_packages_import_and_explains_the_others():
+    code = """
+from esmwidget.compat import install_anywidget_alias
+install_anywidget_alias()
+install_anywidget_alias()
+import sys, esmwidget
+from anywidget.widget import AnyWidget
+from anywidget._version import __version__
+import anywidget.experimental
+try:
+    from anywidget._file_contents import FileContents
+except ModuleNotFoundError as error:
+    err = error
+print(AnyWidget is esmwidget.AnyWidget, __version__ == esmwidget.__version__,
+      anywidget.experimental is esmwidget.experimental, err.name)
+print(err)
+finders = [f for f in sys.meta_path if type(f).__name__ == "_InternalsFinder"]
+print(len(finders), "ipywidgets" in sys.modules)
+"""
+    result = _run(code)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "True True True anywidget._file_contents", result.stderr
+    assert "install_anywidget_alias" in lines[1]
+    assert "anywidget.widget" in lines[1]
+    assert lines[2] == "1 False"
