@@ -212,11 +212,17 @@ class ObjectModel:
 
     def _open(self) -> Channel:
         if self._channel is None:
+            # Start from the latest save or %%vfile text (the class may be older than both),
+            # and connect the listeners only once the channel exists.
+            sources = self._asset_sources()
             self._channel = Channel(self.get_state(), self._on_message, self._on_peer_close)
             _registry.add(self._channel.comm_id, self)
             ensure_control_target()
             self._follow()
-            self._watch_assets()
+            if sources:
+                from ._hmr import attach  # noqa: PLC0415
+
+                self._hmr_links = attach(self, sources)
         return self._channel
 
     # -- Python -> front end ---------------------------------------------------------------
@@ -376,7 +382,7 @@ class ObjectModel:
 
     # -- HMR -------------------------------------------------------------------------------
 
-    def _watch_assets(self) -> None:
+    def _asset_sources(self) -> dict[str, Any]:
         sources: dict[str, Any] = {}
         for key, asset in self.descriptor.assets.items():
             source: Any = None
@@ -389,11 +395,9 @@ class ObjectModel:
 
                 source = watcher().file(asset.path)
             if source is not None:
+                asset.text = self.extra[key] = source.text
                 sources[key] = source
-        if sources:
-            from ._hmr import attach  # noqa: PLC0415
-
-            self._hmr_links = attach(self, sources)
+        return sources
 
     def _esmwidget_hmr_update(self, key: str, text: str) -> None:
         self.descriptor.assets[key].text = text

@@ -273,11 +273,6 @@ def test_vfile_cell_rerun_updates_object_widget(open_notebook: OpenNotebook) -> 
     assert nb.py("p.count") == "2"
 
 
-@pytest.mark.xfail(
-    reason="product bug: ObjectModel opens with the descriptor's text from class definition, "
-    "not the vfile's latest (src/esmwidget/_descriptor.py ObjectModel.__init__/_watch_assets)",
-    strict=True,
-)
 def test_object_displayed_after_vfile_rerun_starts_from_latest_text(
     open_notebook: OpenNotebook,
 ) -> None:

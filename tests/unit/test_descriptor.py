@@ -11,6 +11,7 @@ import traitlets
 
 import esmwidget
 from esmwidget import experimental as ex
+from esmwidget._hmr import write_vfile
 from esmwidget.testing import CommandFailedError, FakeComm, FrontEnd
 
 # Objects without change events warn once per class; those tests are about other things.
@@ -280,3 +281,18 @@ def test_psygnal_evented_dataclass_is_detected(comms):
     PageFor(obj)
     obj.x = 2
     assert comms[0].messages()[-1]["state"] == {"x": 2}
+
+
+def test_object_first_shown_after_a_vfile_rerun_starts_from_the_latest_text(comms):
+    write_vfile("objects-late.js", "export default { render() {} } // first")
+
+    @ex.dataclass(esm="vfile:objects-late.js")
+    class Late:
+        x: int = 0
+
+    write_vfile("objects-late.js", "export default { render() {} } // second")
+    obj = Late()
+    obj._repr_mimebundle_()
+    assert comms[0].sent[0].data["state"]["_esm"].endswith("// second")
+    write_vfile("objects-late.js", "export default { render() {} } // third")
+    assert comms[0].messages()[-1]["state"]["_esm"].endswith("// third")
