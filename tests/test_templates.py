@@ -127,6 +127,13 @@ def test_the_vanilla_module_is_an_es_module(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+def test_the_templates_folder_holds_no_build_output() -> None:
+    """force-include ships templates/ whole, ignoring .gitignore: node_modules would go too."""
+    junk = ("node_modules", "static", "dist", "package-lock.json")
+    found = [str(p.relative_to(REPO)) for p in (REPO / "templates").rglob("*") if p.name in junk]
+    assert found == [], "remove these from templates/ (they would ship in esmwidget's wheel)"
+
+
 def author_types(text: str) -> str:
     """The author-facing part of a types file: from the first divider to the wire shapes."""
     start = text.index("// ----")
