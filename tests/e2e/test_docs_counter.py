@@ -1,4 +1,4 @@
-"""The counter from docs/index.md and the README, end to end in JupyterLab; its screenshot in docs."""
+"""The counter from docs/index.md and the README, end to end in JupyterLab, with a screenshot."""
 
 from __future__ import annotations
 
