@@ -60,6 +60,7 @@ SAVE_STATE_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"maxNumberOutputs": 1000},
 }
 GROUPS = ("bundle", "session", "hmr", "notebook")
+SETTLE = 0.25  # seconds of quiet before each timed action
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,10 @@ class Sizes:
 
 
 FULL = Sizes(
-    clicks=3,
+    clicks=10,
     bytes_size=10 * cells.MIB,
-    bytes_sets=2,
-    hmr_saves=3,
+    bytes_sets=3,
+    hmr_saves=5,
     module_bytes=100_000,
     instances=100,
 )
@@ -168,8 +169,16 @@ def clock_offset(page: Page) -> float:
     return best[1]
 
 
+def settle(nb: Notebook) -> None:
+    """Before each timed action: the kernel idle, then a quarter second for the page and kernel
+    to finish what the previous step started (status messages, layout)."""
+    nb.wait_kernel_idle()
+    time.sleep(SETTLE)
+
+
 def timed_cell(nb: Notebook, code: str, selector: str, text: str | None) -> float:
     """Shift+Enter on `code` until `selector` (with `text`) is in the DOM, in ms."""
+    settle(nb)
     arm(nb.page, "keydown", selector, text)
     nb.run(code)
     t = wait_done(nb.page)
@@ -253,6 +262,7 @@ def run_session(
 
             button = page.locator('div.bench[data-tag="a"] button.bench-count')
             for k in range(1, sizes.clicks + 1):
+                settle(nb)
                 arm(page, "click", 'div.bench[data-tag="a"] .bench-echo', f"echo {k}")
                 button.click()
                 t = wait_done(page)
@@ -261,6 +271,7 @@ def run_session(
             nb.run(cells.payloads_cell(sizes.bytes_sets, sizes.bytes_size))
             pending = []
             for k in range(sizes.bytes_sets):
+                settle(nb)
                 offset = clock_offset(page)
                 text = f"bytes {sizes.bytes_size} {k + 1}"
                 arm(page, "keydown", 'div.bench[data-tag="a"] .bench-bytes', text)
@@ -282,6 +293,7 @@ def run_session(
             page.locator("button.hmr-bench", has_text="v0").wait_for(timeout=TIMEOUT)
             wait_watching(int(nb.py("os.getpid()")), js)
             for k in range(1, sizes.hmr_saves + 1):
+                settle(nb)
                 offset = clock_offset(page)
                 arm(page, None, "button.hmr-bench", f"v{k}")
                 written = time.time()
