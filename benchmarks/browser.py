@@ -40,20 +40,11 @@ sys.path.insert(0, str(REPO))  # the e2e harness: tests/e2e/server.py and notebo
 import _browser_cells as cells  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 from run import describe_machine, format_table, load_average  # noqa: E402
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.e2e.notebook import TIMEOUT, WIDGET_STATE_MIME, Notebook  # noqa: E402
 from tests.e2e.server import JupyterServer  # noqa: E402
 
 PACKAGES = cells.PACKAGES
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SAVE_STATE_SETTINGS = {
     "@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},
     # JupyterLab shows 50 outputs of a cell and hides the rest behind a button; show all 100.

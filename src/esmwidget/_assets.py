@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["PLACEHOLDER_ESM", "Asset", "resolve_asset"]
+from ._env import hmr_enabled, watchable
+
+__all__ = ["PLACEHOLDER_ESM", "Asset", "live_source", "resolve_asset"]
 
 # Only path-like characters, ending in a module or stylesheet suffix: one-line inline code such as
 # `export default {}; // foo.js` has spaces, braces or semicolons and is never taken for a path.
@@ -40,25 +42,23 @@ class Asset:
     path: Path | None = None
     url: str | None = None
     vfile: str | None = None
-    digest: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.digest = _digest(self.text)
-
-    def reload(self) -> bool:
-        """Re-read a file-backed asset; return True when its text changed."""
-        if self.path is None:
-            return False
-        text = self.path.read_text(encoding="utf-8")
-        if text == self.text:
-            return False
-        self.text = text
-        self.digest = _digest(text)
-        return True
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def live_source(asset: Asset) -> Any | None:
+    """The ``%%vfile`` or watched file that keeps `asset` current, or None.
+
+    Files are watched only with HMR on and outside installed packages; psygnal and watchfiles
+    are imported only then.
+    """
+    if asset.vfile is not None:
+        from ._hmr import vfile  # noqa: PLC0415
+
+        return vfile(asset.vfile)
+    if asset.path is not None and hmr_enabled() and watchable(asset.path):
+        from ._hmr import watcher  # noqa: PLC0415
+
+        return watcher().file(asset.path)
+    return None
 
 
 def resolve_asset(owner: str, name: str, value: object) -> Asset:

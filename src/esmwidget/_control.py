@@ -27,10 +27,7 @@ def ensure_control_target() -> None:
     ipywidgets registers the same target at import and only knows its own widgets; the last
     registration wins. Called on every widget creation and after every cell (PROTOCOL.md 20.1).
     """
-    manager = comm.get_comm_manager()
-    targets = getattr(manager, "targets", None)
-    if isinstance(targets, dict) and targets.get(CONTROL_TARGET_NAME) is not _on_control_open:
-        manager.register_target(CONTROL_TARGET_NAME, _on_control_open)
+    _reassert()
     _hook_post_execute()
 
 

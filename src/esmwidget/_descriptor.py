@@ -7,35 +7,32 @@ import logging
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from . import _registry
-from ._assets import PLACEHOLDER_ESM, Asset, resolve_asset
-from ._buffers import put_buffers
+from ._assets import PLACEHOLDER_ESM, Asset, live_source, resolve_asset
 from ._comm import Channel, Incoming
-from ._commands import collect_commands, run_command
+from ._commands import collect_commands
 from ._control import ensure_control_target
-from ._env import hmr_enabled, watchable
+from ._env import echo_enabled
+from ._inbox import MsgCallback, is_protected, register, route, sent_by_front_end
 from ._protocol import (
-    COMMAND_KIND,
     HMR_ERROR_KIND,
     HMR_OK_KIND,
     MODEL_NAME,
     MODULE_NAME,
-    PROTECTED_KEYS,
-    PROTECTED_PREFIXES,
     VIEW_MIME_TYPE,
     VIEW_NAME,
 )
 from ._state import StateAdapter, adapter_for
-from ._widget import MODULE_VERSION, _echo_enabled
+from ._widget import MODULE_VERSION
 
 __all__ = ["MimeBundleDescriptor", "ObjectModel", "model_for"]
 
 logger = logging.getLogger("esmwidget")
 T = TypeVar("T")
-MsgCallback = Callable[[Any, Any, list[bytes]], None]
 _warned: set[str] = set()
 
 
@@ -257,11 +254,7 @@ class ObjectModel:
                 self.changed(*dict.fromkeys(held))
 
     def _should_send(self, name: str) -> bool:
-        for lock in self._locks:
-            if name in lock:
-                with contextlib.suppress(Exception):
-                    return bool(self.get_state([name]).get(name) != lock[name])
-        return True
+        return not sent_by_front_end(self._locks, name, lambda: self.get_state([name]).get(name))
 
     def send(self, content: Any, buffers: Sequence[Any] | None = None) -> None:
         """Send a custom message to the module (``model.on("msg:custom", ...)``)."""
@@ -269,11 +262,7 @@ class ObjectModel:
 
     def on_msg(self, callback: MsgCallback, remove: bool = False) -> None:
         """Register ``callback(obj, content, buffers)`` for custom messages from the module."""
-        if remove:
-            with contextlib.suppress(ValueError):
-                self._callbacks.remove(callback)
-        elif callback not in self._callbacks:
-            self._callbacks.append(callback)
+        register(self._callbacks, callback, remove=remove)
 
     def _follow(self) -> None:
         obj = self.target()
@@ -313,47 +302,26 @@ class ObjectModel:
     # -- front end -> Python ---------------------------------------------------------------
 
     def _on_message(self, incoming: Incoming) -> None:
-        method, data, buffers = incoming
-        if method == "update":
-            self._apply_update(data, buffers)
-        elif method == "request_state":
-            self.send_state()
-        elif method == "custom":
-            self._on_custom(data.get("content"), buffers)
-        else:
-            logger.warning(
-                "esmwidget: %s ignored unknown comm method %r", self.extra["_anywidget_id"], method
-            )
-
-    def _on_custom(self, content: Any, buffers: list[bytes]) -> None:
         obj = self.target()
         if obj is None or self._channel is None:
             return
-        if isinstance(content, dict) and content.get("kind") == COMMAND_KIND:
-            run_command(obj, self.descriptor.commands, content, buffers, self._channel.send_custom)
-            return
-        for callback in list(self._callbacks):
-            try:
-                callback(obj, content, buffers)
-            except Exception:
-                logger.exception("esmwidget: on_msg callback %r raised", callback)
+        route(
+            incoming,
+            label=self.extra["_anywidget_id"],
+            owner=obj,
+            commands=self.descriptor.commands,
+            callbacks=self._callbacks,
+            reply=self._channel.send_custom,
+            on_update=partial(self._apply_update, obj),
+            on_request_state=self.send_state,
+        )
 
-    def _apply_update(self, data: dict[str, Any], buffers: list[bytes]) -> None:
-        obj = self.target()
-        state = data.get("state")
+    def _apply_update(self, obj: Any, state: dict[str, Any]) -> None:
         owner = self.extra["_anywidget_id"]
-        if obj is None or not isinstance(state, dict):
-            logger.warning("esmwidget: %s ignored an update whose state is %r", owner, state)
-            return
-        try:
-            put_buffers(state, data.get("buffer_paths") or [], buffers)
-        except ValueError as error:
-            logger.warning("esmwidget: %s ignored an update: %s", owner, error)
-            return
         allowed = self.adapter.fields(obj)
         patch = {}
         for key, value in state.items():
-            if key in PROTECTED_KEYS or key.startswith(PROTECTED_PREFIXES) or key in self.extra:
+            if is_protected(key) or key in self.extra:
                 logger.warning("esmwidget: %s refused a front-end write to %r", owner, key)
             elif key not in allowed:
                 logger.warning("esmwidget: %s ignored front-end key %r", owner, key)
@@ -367,7 +335,7 @@ class ObjectModel:
             logger.warning("esmwidget: %s rejected the update %r: %s", owner, patch, error)
             self.send_state(list(patch))
             return
-        if _echo_enabled() and self._channel is not None:
+        if echo_enabled() and self._channel is not None:
             self._channel.send_state("echo_update", {k: state[k] for k in patch})
         lock = dict(patch)
         self._locks.append(lock)
@@ -385,15 +353,7 @@ class ObjectModel:
     def _asset_sources(self) -> dict[str, Any]:
         sources: dict[str, Any] = {}
         for key, asset in self.descriptor.assets.items():
-            source: Any = None
-            if asset.vfile is not None:
-                from ._hmr import vfile  # noqa: PLC0415
-
-                source = vfile(asset.vfile)
-            elif asset.path is not None and hmr_enabled() and watchable(asset.path):
-                from ._hmr import watcher  # noqa: PLC0415
-
-                source = watcher().file(asset.path)
+            source = live_source(asset)
             if source is not None:
                 asset.text = self.extra[key] = source.text
                 sources[key] = source

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["hmr_enabled", "watchable"]
+__all__ = ["echo_enabled", "hmr_enabled", "watchable"]
 
 _SWITCHES = ("ANYWIDGET_HMR", "ESMWIDGET_HMR")
+_ECHO_OFF = {"no", "n", "false", "off", "0", "0.0"}
 _VENDORED = {"site-packages", "dist-packages"}
 
 
@@ -23,3 +24,11 @@ def hmr_enabled() -> bool:
 def watchable(path: Path) -> bool:
     """Installed packages are never watched: their files change only on upgrade."""
     return not _VENDORED.intersection(path.parts)
+
+
+def echo_enabled() -> bool:
+    """False when ``JUPYTER_WIDGETS_ECHO`` is set to no/n/false/off/0 (ipywidgets' switch).
+
+    Read per message, so a notebook can flip it at run time (PROTOCOL.md section 6).
+    """
+    return os.environ.get("JUPYTER_WIDGETS_ECHO", "").strip().lower() not in _ECHO_OFF

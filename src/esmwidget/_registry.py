@@ -7,7 +7,7 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["add", "discard", "get", "live"]
+__all__ = ["add", "discard", "get", "ipywidgets_instances", "live"]
 
 _LIVE: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
 
@@ -27,7 +27,7 @@ def get(model_id: str) -> Any | None:
     widget = _LIVE.get(model_id)
     if widget is not None:
         return widget
-    return _ipywidgets_instances().get(model_id)
+    return ipywidgets_instances().get(model_id)
 
 
 def live() -> Iterator[tuple[str, Any]]:
@@ -35,13 +35,9 @@ def live() -> Iterator[tuple[str, Any]]:
     yield from list(_LIVE.items())
 
 
-def _ipywidgets_instances() -> dict[str, Any]:
+def ipywidgets_instances() -> dict[str, Any]:
+    """Ipywidgets' own live widgets when ipywidgets is imported, else an empty dict."""
     # Only look when ipywidgets was imported by someone else: we never import it.
     module = sys.modules.get("ipywidgets.widgets.widget")
     instances = getattr(module, "_instances", None)
     return instances if isinstance(instances, dict) else {}
-
-
-def ipywidgets_instances() -> dict[str, Any]:
-    """Ipywidgets' own live widgets when ipywidgets is imported, else an empty dict."""
-    return _ipywidgets_instances()

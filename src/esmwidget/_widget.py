@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar, cast
 
 import traitlets
 from traitlets.traitlets import MetaHasTraits
 
 from . import _registry
-from ._assets import PLACEHOLDER_ESM, Asset, resolve_asset
-from ._buffers import put_buffers
+from ._assets import PLACEHOLDER_ESM, Asset, live_source, resolve_asset
 from ._comm import Channel, Incoming
-from ._commands import collect_commands, run_command
+from ._commands import collect_commands
 from ._control import ensure_control_target
-from ._env import hmr_enabled, watchable
+from ._env import echo_enabled
+from ._inbox import MsgCallback, is_protected, register, route, sent_by_front_end
 from ._protocol import (
-    COMMAND_KIND,
     HMR_ERROR_KIND,
     HMR_OK_KIND,
     MODEL_NAME,
     MODULE_NAME,
-    PROTECTED_KEYS,
-    PROTECTED_PREFIXES,
     VIEW_MIME_TYPE,
     VIEW_NAME,
 )
@@ -36,7 +32,6 @@ __all__ = ["AnyWidget"]
 logger = logging.getLogger("esmwidget")
 
 MODULE_VERSION = semver_range(__version__)
-MsgCallback = Callable[[Any, Any, list[bytes]], None]
 
 
 class AssetTrait(traitlets.Unicode):  # type: ignore[type-arg]
@@ -70,13 +65,6 @@ class _AnyWidgetMeta(MetaHasTraits):
         cls = cast("_AnyWidgetMeta", super().__new__(mcls, name, bases, classdict, **kwargs))
         cls._esmwidget_commands = collect_commands(cls)  # type: ignore[attr-defined]
         return cls
-
-
-def _echo_enabled() -> bool:
-    # Same switch and spelling as ipywidgets (PROTOCOL.md section 6), read per message so a
-    # notebook can flip it at run time.
-    value = os.environ.get("JUPYTER_WIDGETS_ECHO", "")
-    return value.strip().lower() not in {"no", "n", "false", "off", "0", "0.0"}
 
 
 class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
@@ -226,13 +214,8 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
 
     def _esmwidget_should_send(self, name: str) -> bool:
         # A value the front end just sent is not sent back unless validation changed it.
-        for lock in self._esmwidget_locks:
-            if name in lock:
-                try:
-                    return bool(self.get_state(name)[name] != lock[name])
-                except Exception:
-                    return True
-        return True
+        locks = self._esmwidget_locks
+        return not sent_by_front_end(locks, name, lambda: self.get_state(name)[name])
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -246,62 +229,30 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
 
         It is called for each custom message the front end sends with ``model.send(...)``.
         """
-        if remove:
-            with contextlib.suppress(ValueError):
-                self._esmwidget_msg_callbacks.remove(callback)
-        elif callback not in self._esmwidget_msg_callbacks:
-            self._esmwidget_msg_callbacks.append(callback)
+        register(self._esmwidget_msg_callbacks, callback, remove=remove)
 
     def _esmwidget_on_message(self, incoming: Incoming) -> None:
-        method, data, buffers = incoming
-        if method == "update":
-            self._esmwidget_apply_update(data, buffers)
-        elif method == "request_state":
-            self.send_state()
-        elif method == "custom":
-            self._esmwidget_on_custom(data.get("content"), buffers)
-        else:
-            logger.warning(
-                "esmwidget: %s ignored unknown comm method %r; expected update, "
-                "request_state or custom.",
-                self._anywidget_id,
-                method,
-            )
+        channel = self._esmwidget_channel
+        assert channel is not None
+        route(
+            incoming,
+            label=self._anywidget_id,
+            owner=self,
+            commands=self._esmwidget_commands,
+            callbacks=self._esmwidget_msg_callbacks,
+            reply=channel.send_custom,
+            on_update=self._esmwidget_apply_update,
+            on_request_state=self.send_state,
+        )
 
-    def _esmwidget_on_custom(self, content: Any, buffers: list[bytes]) -> None:
-        if isinstance(content, dict) and content.get("kind") == COMMAND_KIND:
-            channel = self._esmwidget_channel
-            assert channel is not None
-            run_command(self, self._esmwidget_commands, content, buffers, channel.send_custom)
-            return
-        for callback in list(self._esmwidget_msg_callbacks):
-            try:
-                callback(self, content, buffers)
-            except Exception:
-                logger.exception("esmwidget: on_msg callback %r raised", callback)
-
-    def _esmwidget_apply_update(self, data: dict[str, Any], buffers: list[bytes]) -> None:
-        state = data.get("state")
-        paths = data.get("buffer_paths") or []
-        if not isinstance(state, dict) or not isinstance(paths, list):
-            logger.warning(
-                "esmwidget: %s ignored an update whose state is %r; expected an object.",
-                self._anywidget_id,
-                state,
-            )
-            return
-        try:
-            put_buffers(state, paths, buffers)
-        except ValueError as error:
-            logger.warning("esmwidget: %s ignored an update: %s", self._anywidget_id, error)
-            return
+    def _esmwidget_apply_update(self, state: dict[str, Any]) -> None:
         accepted, rejected = self._esmwidget_validate_incoming(state)
         echo = {
             k: state[k]
             for k in accepted
             if self._traits[k].metadata.get("echo_update") is not False
         }
-        if echo and _echo_enabled() and self._esmwidget_channel is not None:
+        if echo and echo_enabled() and self._esmwidget_channel is not None:
             self._esmwidget_channel.send_state("echo_update", echo)
         lock = {k: state[k] for k in accepted}
         self._esmwidget_locks.append(lock)
@@ -328,7 +279,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         traits = self._traits
         owner = self._anywidget_id
         for name, raw in state.items():
-            if name in PROTECTED_KEYS or name.startswith(PROTECTED_PREFIXES):
+            if is_protected(name):
                 logger.warning(
                     "esmwidget: %s refused a front-end write to %r: code, style and identity "
                     "keys are set from Python only.",
@@ -361,20 +312,9 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
             trait = self._traits.get(key)
             if not isinstance(trait, AssetTrait) or key in self._trait_values:
                 continue  # not an asset, or given explicitly to this instance
-            asset = trait.asset
-            source: Any
-            if asset.vfile is not None:
-                from ._hmr import vfile  # noqa: PLC0415 - psygnal only when needed
-
-                source = vfile(asset.vfile)
-            elif asset.path is not None and hmr_enabled() and watchable(asset.path):
-                from ._hmr import watcher  # noqa: PLC0415 - watchfiles only with HMR on
-
-                source = watcher().file(asset.path)
-            else:
-                continue
+            source = live_source(trait.asset)
             if source is not None:
-                asset.text = source.text  # new instances start from the latest save
+                trait.asset.text = source.text  # new instances start from the latest save
                 sources[key] = source
         if sources:
             from ._hmr import attach  # noqa: PLC0415

@@ -10,19 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS
 from .notebook import TIMEOUT, Notebook
 from .server import JupyterServer
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 _SERVER: JupyterServer | None = None
 

@@ -44,14 +44,3 @@ def test_urls_pass_through():
 def test_other_types_are_refused():
     with pytest.raises(TypeError, match=r"m\.W\._css is 3 \(int\); expected inline source text"):
         resolve_asset("m.W", "_css", 3)
-
-
-def test_reload_reports_changes(tmp_path):
-    path = tmp_path / "w.js"
-    path.write_text("a")
-    asset = resolve_asset("m.W", "_esm", path)
-    digest = asset.digest
-    assert asset.reload() is False
-    path.write_text("b")
-    assert asset.reload() is True
-    assert (asset.text, asset.digest != digest) == ("b", True)
