@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._bundle import BundleError, load
 from ._env import hmr_enabled, watchable
 
 __all__ = ["PLACEHOLDER_ESM", "Asset", "live_source", "resolve_asset"]
@@ -40,8 +41,10 @@ class Asset:
 
     text: str
     path: Path | None = None
+    """The file or build directory the text was read from."""
     url: str | None = None
     vfile: str | None = None
+    stylesheet: bool = False
 
 
 def live_source(asset: Asset) -> Any | None:
@@ -57,7 +60,7 @@ def live_source(asset: Asset) -> Any | None:
     if asset.path is not None and hmr_enabled() and watchable(asset.path):
         from ._hmr import watcher  # noqa: PLC0415
 
-        return watcher().file(asset.path)
+        return watcher().file(asset.path, stylesheet=asset.stylesheet)
     return None
 
 
@@ -72,13 +75,16 @@ def resolve_asset(owner: str, name: str, value: object) -> Asset:
         ``"_esm"`` or ``"_css"``.
     value
         Inline source, an ``http(s)://`` URL (passed through for the browser to load), a
-        `pathlib.Path`, or a one-line string of path characters ending in ``.js``, ``.mjs``
-        or ``.css``.
+        `pathlib.Path` to a file or a build directory, or a one-line string of path
+        characters ending in ``.js``, ``.mjs`` or ``.css``. A module's relative imports are
+        inlined (see `esmwidget._bundle`).
 
     Raises
     ------
     FileNotFoundError
         If the value names a file that does not exist.
+    BundleError
+        If a build directory has no clear entry module, or its modules import in a cycle.
     TypeError
         If the value is neither text nor a path.
     """
@@ -114,10 +120,17 @@ def _virtual(owner: str, name: str, vfile_name: str) -> Asset:
 
 def _read(owner: str, name: str, path: Path) -> Asset:
     resolved = path.expanduser().resolve()
-    if not resolved.is_file():
+    if not resolved.exists():
         msg = (
             f"{owner}.{name}: file {str(path)!r} does not exist (looked for {str(resolved)!r}). "
-            "Pass inline source, an http(s) URL, or a pathlib.Path to an existing file."
+            "Pass inline source, an http(s) URL, or a pathlib.Path to an existing file or "
+            "build directory."
         )
         raise FileNotFoundError(msg)
-    return Asset(resolved.read_text(encoding="utf-8"), path=resolved)
+    stylesheet = name == "_css"
+    try:
+        loaded = load(resolved, stylesheet=stylesheet)
+    except (FileNotFoundError, BundleError) as error:
+        msg = f"{owner}.{name}: {error}"
+        raise type(error)(msg) from None
+    return Asset(loaded.text, path=resolved, stylesheet=stylesheet)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from psygnal import Signal
+
+from ._bundle import BundleError, Loaded, load
 
 __all__ = ["VirtualFile", "WatchedFile", "Watcher", "attach", "detach", "watcher"]
 
@@ -27,44 +28,67 @@ class WatchFn(Protocol):
 
 
 class WatchedFile:
-    """A file on disk whose text is re-read on every change; signals go to weakly held slots."""
+    """A file or build directory whose text is re-read on every change.
+
+    Signals go to weakly held slots. A module's relative imports (chunks) are part of its text
+    (see `_bundle`), so a change to any of them, or any change in a watched build directory,
+    refreshes it.
+    """
 
     changed = Signal(str)
     """Emitted with the new text after a change (also when a failing file recovers)."""
     failed = Signal(str)
     """Emitted with a readable message when the file is deleted or cannot be read."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, stylesheet: bool = False) -> None:
         self.path = path
-        self.text = path.read_text(encoding="utf-8")
+        self.stylesheet = stylesheet
         self.failing = False
+        loaded = load(path, stylesheet=stylesheet)
+        self.text = loaded.text
+        self.directories = self._track(loaded)
+
+    def _track(self, loaded: Loaded) -> frozenset[Path]:
+        self.files = loaded.files
+        directories = {file.parent for file in loaded.files}
+        if loaded.directory is not None:
+            # Its parent too, so a build directory that is deleted and made again is seen.
+            directories |= {loaded.directory, loaded.directory.parent}
+        return frozenset(directories)
+
+    def concerns(self, changed: Path) -> bool:
+        """Whether a change to `changed` may change the text.
+
+        Its own files (the module, its chunks, imports not written yet); anything in a watched
+        build directory; anything next to its files while it is failing.
+        """
+        if changed in self.files or changed == self.path:
+            return True
+        if self.failing or self.path.is_dir():
+            return changed.parent in self.directories
+        return False
 
     def refresh(self) -> None:
-        """Re-read the file and emit `changed` or `failed`; never raises."""
+        """Re-read the file (and its chunks) and emit `changed` or `failed`; never raises."""
         try:
-            text = self._read()
+            loaded = load(self.path, stylesheet=self.stylesheet)
         except FileNotFoundError:
             self._fail(
                 f"{self.path} was deleted (or renamed). The widget comes back when the file "
                 "does; restore it or save it again."
             )
             return
+        except BundleError as error:
+            self._fail(f"{error} Fix it and save again.")
+            return
         except (OSError, UnicodeDecodeError) as error:
             self._fail(f"{self.path} could not be read: {error}. Fix the file and save it again.")
             return
-        if text != self.text or self.failing:
-            self.text = text
+        self.directories = self._track(loaded)
+        if loaded.text != self.text or self.failing:
+            self.text = loaded.text
             self.failing = False
-            self.changed.emit(text)
-
-    def _read(self) -> str:
-        # An atomic save (write temp, rename over) can leave the path missing for an instant.
-        for _ in range(5):
-            try:
-                return self.path.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                time.sleep(0.02)
-        return self.path.read_text(encoding="utf-8")
+            self.changed.emit(loaded.text)
 
     def _fail(self, message: str) -> None:
         self.failing = True
@@ -107,7 +131,7 @@ class Watcher:
 
     def __init__(self, watch: WatchFn | None = None) -> None:
         self._watch = watch
-        self._files: dict[Path, WatchedFile] = {}
+        self._files: dict[tuple[Path, bool], WatchedFile] = {}
         self._lock = threading.RLock()
         self._stop: threading.Event | None = None
         self._thread: threading.Thread | None = None
@@ -119,8 +143,11 @@ class Watcher:
         """Whether the watcher thread is alive."""
         return self._thread is not None and self._thread.is_alive()
 
-    def file(self, path: Path) -> WatchedFile | None:
-        """Return the watched file for `path`, starting to watch it; None without watchfiles."""
+    def file(self, path: Path, *, stylesheet: bool = False) -> WatchedFile | None:
+        """Return the watched file or build directory `path`, read as a module or a stylesheet.
+
+        Starts watching it; None without watchfiles.
+        """
         with self._lock:
             if self._watch is None:
                 self._watch = _default_watch()
@@ -134,19 +161,20 @@ class Watcher:
                             stacklevel=4,
                         )
                     return None
-            watched = self._files.get(path)
+            key = (path, stylesheet)
+            watched = self._files.get(key)
             if watched is None:
-                watched = self._files[path] = WatchedFile(path)
-                self._restart()
+                watched = self._files[key] = WatchedFile(path, stylesheet=stylesheet)
             else:
                 watched.refresh()
+            self._restart()
             return watched
 
     def forget_unused(self) -> None:
         """Stop watching files nobody listens to; stop the thread when none remain."""
         with self._lock:
-            for path in [p for p, f in self._files.items() if not f.in_use]:
-                del self._files[path]
+            for key in [k for k, f in self._files.items() if not f.in_use]:
+                del self._files[key]
             self._restart()
 
     def stop(self) -> None:
@@ -156,7 +184,14 @@ class Watcher:
             self._restart()
 
     def _restart(self) -> None:
-        roots = frozenset(path.parent for path in self._files)
+        # Only directories that exist: watching a missing one fails. A build directory's parent
+        # is watched too, so the directory coming back is seen and watching follows it.
+        roots = frozenset(
+            directory
+            for watched in self._files.values()
+            for directory in watched.directories
+            if directory.is_dir()
+        )
         if roots == self._roots and (self.running or not roots):
             return
         if self._stop is not None:
@@ -186,15 +221,25 @@ class Watcher:
                 # Never let the watcher die or raise into the kernel (issue #4, "Bad input").
                 logger.exception("esmwidget HMR: watching %s failed; retrying", roots)
                 stop.wait(0.5)
+                # A watched directory that was deleted is dropped; its parent's watch (build
+                # directories) or the next widget brings it back.
+                roots = [root for root in roots if root.is_dir()]
             else:
                 return
 
     def _dispatch(self, changes: set[tuple[Any, str]]) -> None:
-        for changed in sorted({Path(path) for _, path in changes}):
+        changed = {Path(path) for _, path in changes}
+        with self._lock:
+            affected = [
+                watched
+                for watched in self._files.values()
+                if any(watched.concerns(path) for path in changed)
+            ]
+        for watched in affected:
+            watched.refresh()  # once per batch, however many of its files changed
+        if affected:
             with self._lock:
-                watched = self._files.get(changed)
-            if watched is not None:
-                watched.refresh()
+                self._restart()  # a rebuild may have moved chunks to other directories
 
 
 _watcher = Watcher()

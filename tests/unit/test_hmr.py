@@ -1,6 +1,5 @@
 import gc
 import os
-import queue
 import time
 import weakref
 
@@ -24,36 +23,6 @@ def wait_until(condition, timeout=10.0):
             return value
         time.sleep(0.01)
     raise AssertionError(f"condition not met within {timeout}s")
-
-
-class ScriptedWatch:
-    """Stands in for watchfiles.watch: yields the change sets a test pushes."""
-
-    def __init__(self):
-        self.changes = queue.Queue()
-        self.calls = []
-
-    def __call__(self, *paths, stop_event):
-        self.calls.append(paths)
-        while not stop_event.is_set():
-            try:
-                yield self.changes.get(timeout=0.02)
-            except queue.Empty:
-                continue
-
-    def saved(self, path):
-        self.changes.put({(2, str(path))})
-
-
-@pytest.fixture
-def scripted(monkeypatch):
-    monkeypatch.setenv("ANYWIDGET_HMR", "1")
-    fake = ScriptedWatch()
-    watcher = Watcher(watch=fake)
-    old = set_watcher(watcher)
-    yield fake
-    watcher.stop()
-    set_watcher(old)
 
 
 def esm_updates(fake_comm):
@@ -226,17 +195,6 @@ def test_undefined_vfile_says_how_to_define_it():
 
 
 # -- the real watchfiles, on real files, for each editor saving style ----------------------
-
-
-@pytest.fixture
-def real_watch(monkeypatch):
-    pytest.importorskip("watchfiles")
-    monkeypatch.setenv("ANYWIDGET_HMR", "1")
-    watcher = Watcher()
-    old = set_watcher(watcher)
-    yield watcher
-    watcher.stop()
-    set_watcher(old)
 
 
 def _in_place(path, text):
