@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._bundle import BundleError, load
 from ._env import hmr_enabled, watchable
 
 __all__ = ["PLACEHOLDER_ESM", "Asset", "live_source", "resolve_asset"]
@@ -127,6 +126,8 @@ def _read(owner: str, name: str, path: Path) -> Asset:
             "build directory."
         )
         raise FileNotFoundError(msg)
+    from ._bundle import BundleError, load  # noqa: PLC0415 - only for file-backed assets
+
     stylesheet = name == "_css"
     try:
         loaded = load(resolved, stylesheet=stylesheet)
