@@ -7,9 +7,10 @@ from typing import Any
 
 from ._protocol import BufferPath
 
-__all__ = ["as_buffer", "put_buffers", "remove_buffers"]
+__all__ = ["JSON_SCALARS", "as_buffer", "put_buffers", "remove_buffers"]
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+# Exact types of values that are never binary and hold nothing binary.
+JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
 _NOT_BINARY = (str, int, float, bool, type(None), dict, list, tuple)
 
 
@@ -46,7 +47,7 @@ def remove_buffers(
     tuple
         ``(state_without_buffers, buffer_paths, buffers)``, paths and buffers in the same order.
     """
-    if all(type(v) in _SCALARS for v in state.values()):
+    if all(type(v) in JSON_SCALARS for v in state.values()):
         return state, [], []  # the common case (one number, one string): nothing to walk
     paths: list[BufferPath] = []
     buffers: list[memoryview] = []

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import comm
 
-from ._buffers import remove_buffers
+from ._buffers import JSON_SCALARS, remove_buffers
 from ._protocol import PROTOCOL_VERSION, TARGET_NAME
 
 if TYPE_CHECKING:
@@ -63,6 +63,15 @@ class Channel:
             {"method": method, "state": json_state, "buffer_paths": buffer_paths},
             buffers=cast("list[bytes]", buffers),
         )
+
+    def send_update(self, name: str, value: Any) -> None:
+        """Send an ``update`` of one key: `send_state` without the buffer walk for a scalar."""
+        if self.closed:
+            return
+        if type(value) not in JSON_SCALARS:
+            self.send_state("update", {name: value})
+            return
+        self.comm.send({"method": "update", "state": {name: value}, "buffer_paths": []}, buffers=[])
 
     def send_custom(self, content: Any, buffers: Sequence[Any] = ()) -> None:
         """Send a ``custom`` message."""

@@ -62,6 +62,9 @@ class _AnyWidgetMeta(MetaHasTraits):
             value = classdict.get(key)
             if key in classdict and not isinstance(value, traitlets.TraitType):
                 classdict[key] = AssetTrait(resolve_asset(owner, key, value)).tag(sync=True)
+        # Each class gets its own slot for the synced-trait table, filled on first use
+        # (`_sync_table`), so an instance finds it with one attribute lookup.
+        classdict["_esmwidget_sync"] = None
         cls = cast("_AnyWidgetMeta", super().__new__(mcls, name, bases, classdict, **kwargs))
         cls._esmwidget_commands = collect_commands(cls)  # type: ignore[attr-defined]
         return cls
@@ -99,6 +102,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
     _anywidget_id = traitlets.Unicode().tag(sync=True)
 
     _esmwidget_commands: ClassVar[dict[str, str]] = {}
+    _esmwidget_sync: ClassVar[dict[str, dict[str, Any]] | None] = None
     _esmwidget_channel: Channel | None = None
 
     @traitlets.default("_anywidget_id")
@@ -108,7 +112,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
 
     def __init__(self, **kwargs: Any) -> None:
         self._esmwidget_hold_depth = 0
-        self._esmwidget_held_keys: list[str] = []
+        self._esmwidget_held_keys: dict[str, None] = {}
         self._esmwidget_locks: list[dict[str, Any]] = []
         self._esmwidget_msg_callbacks: list[MsgCallback] = []
         self._esmwidget_hmr_links: list[Any] = []
@@ -180,36 +184,30 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         finally:
             self._esmwidget_hold_depth -= 1
             if self._esmwidget_hold_depth == 0 and self._esmwidget_held_keys:
-                keys = [
-                    k
-                    for k in dict.fromkeys(self._esmwidget_held_keys)
-                    if self._esmwidget_should_send(k)
-                ]
-                self._esmwidget_held_keys = []
+                keys = [k for k in self._esmwidget_held_keys if self._esmwidget_should_send(k)]
+                self._esmwidget_held_keys = {}
                 if keys:
                     self.send_state(keys)
 
     def notify_change(self, change: traitlets.Bunch) -> None:
         """Send a synced trait's new value to the front end, then run the observers."""
-        name = change["name"]
         channel = self._esmwidget_channel
-        if (
-            channel is not None
-            and not channel.closed
-            and change.get("type") == "change"
-            and name in _sync_key_set(type(self))
-        ):
-            if self._esmwidget_hold_depth:
-                self._esmwidget_held_keys.append(name)
-            elif not self._esmwidget_locks:
-                # The hot path (a Python-side set): send the new value without a state walk.
-                to_json = self._traits[name].metadata.get("to_json")
-                value = change["new"]
-                channel.send_state(
-                    "update", {name: value if to_json is None else to_json(value, self)}
-                )
-            elif self._esmwidget_should_send(name):
-                self.send_state(name)
+        if channel is not None and not channel.closed:
+            sync = self._esmwidget_sync
+            if sync is None:
+                sync = _sync_table(type(self))
+            name = change["name"]
+            metadata = sync.get(name)
+            if metadata is not None and change.get("type") == "change":
+                if self._esmwidget_hold_depth:
+                    self._esmwidget_held_keys[name] = None
+                elif not self._esmwidget_locks:
+                    # The hot path (a Python-side set): send the new value without a state walk.
+                    to_json = metadata.get("to_json")
+                    value = change["new"]
+                    channel.send_update(name, value if to_json is None else to_json(value, self))
+                elif self._esmwidget_should_send(name):
+                    self.send_state(name)
         super().notify_change(change)
 
     def _esmwidget_should_send(self, name: str) -> bool:
@@ -402,9 +400,10 @@ def _sync_keys(cls: type[AnyWidget]) -> tuple[str, ...]:
     return keys
 
 
-def _sync_key_set(cls: type[AnyWidget]) -> frozenset[str]:
-    keys: frozenset[str] | None = cls.__dict__.get("_esmwidget_key_set")
-    if keys is None:
-        keys = frozenset(_sync_keys(cls))
-        cls._esmwidget_key_set = keys  # type: ignore[attr-defined]
-    return keys
+def _sync_table(cls: type[AnyWidget]) -> dict[str, dict[str, Any]]:
+    # Synced name -> the trait's metadata dict (the live one: `.tag()` updates it in place, so
+    # a `to_json` tagged later is still seen). Stored in the slot the metaclass gave `cls`.
+    traits = cls.class_traits()
+    table = {name: traits[name].metadata for name in _sync_keys(cls)}
+    cls._esmwidget_sync = table
+    return table

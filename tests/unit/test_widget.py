@@ -1,3 +1,4 @@
+import enum
 import gc
 import logging
 import weakref
@@ -257,6 +258,110 @@ def test_to_json_and_from_json_metadata(comms):
     assert w.pair == (5, 6)
     # not sent back: its JSON equals what the front end sent
     assert comms[0].messages("update") == []
+
+
+class Kinds(esmwidget.AnyWidget):
+    number = traitlets.Float(0.0).tag(sync=True)
+    flag = traitlets.Bool(False).tag(sync=True)
+    maybe = traitlets.Unicode("", allow_none=True).tag(sync=True)
+    blob = traitlets.Bytes(b"").tag(sync=True)
+    items = traitlets.List().tag(sync=True)
+    anything = traitlets.Any().tag(sync=True)
+    pair = traitlets.Tuple(traitlets.Int(), traitlets.Int(), default_value=(0, 0)).tag(
+        sync=True, to_json=lambda v, owner: {"a": v[0], "b": v[1]}
+    )
+    array = traitlets.List(traitlets.Int()).tag(
+        sync=True, to_json=lambda v, owner: memoryview(bytes(v))
+    )
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "state", "paths", "buffers"),
+    [
+        ("number", 1.5, {"number": 1.5}, [], []),
+        ("flag", True, {"flag": True}, [], []),
+        ("maybe", None, {"maybe": None}, [], []),
+        ("blob", b"\x00\x01", {}, [["blob"]], [b"\x00\x01"]),
+        ("items", [1, [2]], {"items": [1, [2]]}, [], []),
+        (
+            "items",
+            [1, b"x", {"y": bytearray(b"z")}],
+            {"items": [1, None, {}]},
+            [["items", 1], ["items", 2, "y"]],
+            [b"x", b"z"],
+        ),
+        ("anything", Level.HIGH, {"anything": 3}, [], []),  # an int subclass: the general path
+        ("anything", memoryview(b"mv"), {}, [["anything"]], [b"mv"]),
+        ("pair", (1, 2), {"pair": {"a": 1, "b": 2}}, [], []),
+        ("array", [1, 2, 3], {}, [["array"]], [b"\x01\x02\x03"]),  # to_json returns binary
+    ],
+)
+def test_a_python_set_sends_exactly_what_send_state_sends(
+    comms, name, value, state, paths, buffers
+):
+    w = Kinds()
+    setattr(w, name, value)
+    sent = comms[0].sent[-1]
+    assert sent.data == {"method": "update", "state": state, "buffer_paths": paths}
+    assert sent.buffers == buffers
+    w.send_state(name)  # the general path: get_state, then the buffer walk
+    assert comms[0].sent[-1] == sent
+
+
+def test_hold_sync_sends_binary_and_to_json_values_in_one_update(comms):
+    w = Kinds()
+    with w.hold_sync():
+        w.blob = b"ab"
+        w.pair = (3, 4)
+        w.number = 2.0
+        w.blob = b"cd"
+    assert comms[0].messages() == [
+        {
+            "method": "update",
+            "state": {"pair": {"a": 3, "b": 4}, "number": 2.0},
+            "buffer_paths": [["blob"]],
+        }
+    ]
+    assert comms[0].sent[-1].buffers == [b"cd"]
+
+
+def test_to_json_tagged_after_the_class_was_used_is_applied(comms):
+    class Late(esmwidget.AnyWidget):
+        value = traitlets.Int(0).tag(sync=True)
+
+    w = Late()
+    w.value = 1
+    Late.value.tag(to_json=lambda v, owner: v * 10)
+    w.value = 2
+    assert comms[0].messages() == [
+        {"method": "update", "state": {"value": 1}, "buffer_paths": []},
+        {"method": "update", "state": {"value": 20}, "buffer_paths": []},
+    ]
+
+
+def test_subclasses_and_added_traits_send_their_own_synced_traits(comms):
+    w = Counter()
+    w.count = 1  # Counter has now worked out which of its traits are synced
+
+    class More(Counter):
+        extra = traitlets.Int(0).tag(sync=True)
+
+    m = More()
+    m.extra = 2
+    m.secret = 5  # still not synced
+    w.add_traits(added=traitlets.Int(0).tag(sync=True))
+    w.added = 4
+    w.count = 3
+    assert comms[1].messages() == [{"method": "update", "state": {"extra": 2}, "buffer_paths": []}]
+    assert comms[0].messages() == [
+        {"method": "update", "state": {"count": 1}, "buffer_paths": []},
+        {"method": "update", "state": {"added": 4}, "buffer_paths": []},
+        {"method": "update", "state": {"count": 3}, "buffer_paths": []},
+    ]
 
 
 def test_custom_messages_both_ways(comms, caplog):
