@@ -81,13 +81,19 @@ def hmr_esm(label: str) -> str:
     )
 
 
-def hmr_cell(package: str, path: str) -> str:
+def hmr_css(blue: int) -> str:
+    """The button's colour; `blue` makes each save's computed colour unique."""
+    return f".hmr-bench {{ color: rgb(0, 0, {blue}); }}\n"
+
+
+def hmr_cell(package: str, path: str, css: str) -> str:
     """Defined after `%env ANYWIDGET_HMR=1`: anywidget decides to watch when the class is made,
     esmwidget when the instance is."""
     return f"""import pathlib, traitlets
 import {package} as pkg
 class Hot(pkg.AnyWidget):
     _esm = pathlib.Path({path!r})
+    _css = pathlib.Path({css!r})
 hot = Hot(); hot
 """
 
@@ -121,23 +127,26 @@ display(*bigs)
 # Installed with `context.add_init_script`, so it is there before JupyterLab starts.
 # `arm(trigger, selector, text)` starts a MutationObserver on the whole document: `t1` is the first
 # moment (performance.now) at which `selector` matches an element that is laid out (has a client
-# rect) and, when `text` is given, whose textContent is exactly `text`. `t0` is the next
+# rect) and, when `text` is given, whose textContent is exactly `text` (and, with `style`
+# `[property, value]`, whose computed style has that value). `t0` is the next
 # Shift+Enter keydown (trigger "keydown") or click (trigger "click"), seen in the capture phase
 # before any JupyterLab handler. `t1_epoch` is `t1` on the wall clock, for events that start
 # outside the page (a kernel's `time.time()`, a file written by this process).
 PAGE_HELPER = """
 (() => {
   const bench = {
-    t0: null, t1: null, t1_epoch: null, trigger: null, selector: null, text: null, observer: null,
+    t0: null, t1: null, t1_epoch: null, trigger: null, selector: null, text: null, style: null,
+    observer: null,
     check() {
       const el = document.querySelector(this.selector);
       if (!el || !el.isConnected) return false;
       if (this.text !== null && el.textContent !== this.text) return false;
+      if (this.style !== null && getComputedStyle(el)[this.style[0]] !== this.style[1]) return false;
       return el.getClientRects().length > 0;
     },
-    arm(trigger, selector, text) {
+    arm(trigger, selector, text, style = null) {
       if (this.observer) this.observer.disconnect();
-      Object.assign(this, { t0: null, t1: null, t1_epoch: null, trigger, selector, text });
+      Object.assign(this, { t0: null, t1: null, t1_epoch: null, trigger, selector, text, style });
       if (this.check()) return 'already true';
       this.observer = new MutationObserver(() => {
         if (this.t1 === null && this.check()) {
@@ -146,7 +155,8 @@ PAGE_HELPER = """
           this.observer.disconnect();
         }
       });
-      this.observer.observe(document.body, {
+      // The whole document: stylesheets change in <head>.
+      this.observer.observe(document.documentElement, {
         childList: true, subtree: true, characterData: true, attributes: true,
       });
       return 'armed';

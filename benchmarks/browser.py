@@ -84,6 +84,7 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "bytes": ("{bytes} bytes trait, kernel set -> byteLength in the DOM", ("ms",)),
     "bytes_keydown": ("{bytes} bytes trait, Shift+Enter -> byteLength in the DOM", ("ms",)),
     "hmr": ("HMR: file written -> new label in the DOM", ("ms",)),
+    "hmr_css": ("HMR: CSS file written -> new colour computed", ("ms",)),
     "fetched": ("lab extension JS the page fetched (own package)", ("bytes",)),
     "labextension": ("lab extension static/*.js", ("bytes", "gzip_bytes", "files")),
     "amd": (
@@ -124,8 +125,17 @@ class Samples:
 # -- the page --------------------------------------------------------------------------------
 
 
-def arm(page: Page, trigger: str | None, selector: str, text: str | None) -> None:
-    state = page.evaluate("([t, s, x]) => window.__bench.arm(t, s, x)", [trigger, selector, text])
+def arm(
+    page: Page,
+    trigger: str | None,
+    selector: str,
+    text: str | None,
+    style: tuple[str, str] | None = None,
+) -> None:
+    state = page.evaluate(
+        "([t, s, x, y]) => window.__bench.arm(t, s, x, y)",
+        [trigger, selector, text, list(style) if style else None],
+    )
     if state != "armed":
         msg = f"{selector} {text!r} was already in the DOM before the timed action"
         raise RuntimeError(msg)
@@ -278,9 +288,11 @@ def run_session(
             folder = Path(server.root) / f"hmr-{package}-{repeat}"
             folder.mkdir()
             js = folder / "hot.js"
+            css = folder / "hot.css"
             js.write_text(cells.hmr_esm("v0"), encoding="utf-8")
+            css.write_text(cells.hmr_css(0), encoding="utf-8")
             nb.run(cells.HMR_ON)
-            nb.run(cells.hmr_cell(package, str(js)))
+            nb.run(cells.hmr_cell(package, str(js), str(css)))
             page.locator("button.hmr-bench", has_text="v0").wait_for(timeout=TIMEOUT)
             wait_watching(int(nb.py("os.getpid()")), js)
             for k in range(1, sizes.hmr_saves + 1):
@@ -291,6 +303,14 @@ def run_session(
                 js.write_text(cells.hmr_esm(f"v{k}"), encoding="utf-8")  # in place, as editors do
                 t = wait_done(page)
                 add("hmr", "ms", t["t1_epoch"] - offset - written * 1000)
+            for k in range(1, sizes.hmr_saves + 1):
+                settle(nb)
+                offset = clock_offset(page)
+                arm(page, None, "button.hmr-bench", None, ("color", f"rgb(0, 0, {k})"))
+                written = time.time()
+                css.write_text(cells.hmr_css(k), encoding="utf-8")
+                t = wait_done(page)
+                add("hmr_css", "ms", t["t1_epoch"] - offset - written * 1000)
 
         fetched = page.evaluate(cells.RESOURCES, list(PACKAGES))
         add("fetched", "bytes", fetched[package]["decoded_bytes"])
