@@ -17,7 +17,7 @@ export class WidgetError extends Error {
 	 * @param {string} id the widget's `_anywidget_id`
 	 * @param {Phase} phase
 	 * @param {string} message
-	 * @param {{ cause?: unknown, line?: number, column?: number, detail?: string }} [extra]
+	 * @param {{ cause?: unknown, line?: number, column?: number, file?: string, detail?: string }} [extra]
 	 */
 	constructor(id, phase, message, extra = {}) {
 		super(`[esmwidget] ${id}: ${message}`, { cause: extra.cause });
@@ -28,14 +28,17 @@ export class WidgetError extends Error {
 		this.line = extra.line;
 		/** @type {number | undefined} */
 		this.column = extra.column;
+		/** The file the position is in, when it is not the module itself (an embedded chunk). */
+		this.file = extra.file;
 		/** Text for the box: the original error's `Name: message`, or a hint. */
 		this.detail = extra.detail ?? "";
 	}
 
-	/** `line L, column C`, or an empty string when the position is unknown. */
+	/** `line L, column C` (`of FILE` for a chunk), or an empty string when the position is unknown. */
 	get location() {
 		if (this.line === undefined) return "";
-		return this.column === undefined ? `line ${this.line}` : `line ${this.line}, column ${this.column}`;
+		const where = this.column === undefined ? `line ${this.line}` : `line ${this.line}, column ${this.column}`;
+		return this.file ? `${where} of ${this.file.replace(/^esmwidget:\/\/\//, "")}` : where;
 	}
 }
 
@@ -46,7 +49,7 @@ export class WidgetError extends Error {
  * @param {string} id
  * @param {Phase} phase
  * @param {string | null} module_url the URL or sourceURL of the module, to find positions in stacks
- * @param {{ line: number, column: number } | null} [position] a position found by other means
+ * @param {{ line: number, column: number, file?: string } | null} [position] a position found by other means
  * @returns {WidgetError}
  */
 export function widget_error(error, id, phase, module_url, position = null) {
@@ -57,6 +60,7 @@ export function widget_error(error, id, phase, module_url, position = null) {
 		detail: describe(error),
 		line: where?.line,
 		column: where?.column,
+		file: position?.file,
 	});
 }
 

@@ -60,7 +60,7 @@ export class ImportFailure extends Error {
 	/**
 	 * @param {unknown} cause
 	 * @param {string} url the module's URL or sourceURL
-	 * @param {{ line: number, column: number } | null} position
+	 * @param {{ line: number, column: number, file?: string } | null} position
 	 */
 	constructor(cause, url, position) {
 		super(cause instanceof Error ? cause.message : String(cause), { cause });
@@ -109,17 +109,21 @@ function firefox_position(error) {
  *
  * @param {string} url
  * @param {string} name the module's sourceURL: a module that parsed but failed to link reports under it
- * @returns {Promise<{ line: number, column: number } | null>}
+ * @returns {Promise<{ line: number, column: number, file?: string } | null>}
  */
 function probe(url, name) {
 	return new Promise((resolve) => {
-		/** @type {{ line: number, column: number } | null} */
+		/** @type {{ line: number, column: number, file?: string } | null} */
 		let found = null;
 		const script = document.createElement("script");
 		/** @param {ErrorEvent} event */
 		const on_error = (event) => {
-			if (event.filename !== url && event.filename !== name) return;
-			found = { line: event.lineno, column: event.colno };
+			const own = event.filename === url || event.filename === name;
+			// A chunk embedded by the kernel (a relative import of a file-backed _esm) reports
+			// under its own sourceURL.
+			const chunk = event.filename.startsWith("esmwidget:///");
+			if (!own && !chunk) return;
+			found = { line: event.lineno, column: event.colno, ...(own ? {} : { file: event.filename }) };
 			// Already reported by the error box: keep it from global handlers.
 			event.preventDefault();
 			event.stopImmediatePropagation();

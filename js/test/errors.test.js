@@ -50,6 +50,22 @@ test("an import of a missing export is located too", async () => {
 	expect(box(view.el).querySelector(".esmwidget-error-location")?.textContent).toMatch(/^line 2, column \d+$/);
 });
 
+test("a syntax error in an embedded chunk names the chunk", async () => {
+	// What the kernel sends for a file-backed _esm whose entry imports ./chunk.js (esmwidget/_bundle.py).
+	const chunk = btoa("export const a = 1;\nlet x = ;\n//# sourceURL=esmwidget:///dist/chunk.js\n");
+	const { model } = await open_widget(manager, {
+		_esm: `import { a } from "data:text/javascript;base64,${chunk}";\nexport default {};\n`,
+	});
+	const view = await display(manager, model);
+	await until(() => box(view.el));
+	expect(box(view.el).querySelector(".esmwidget-error-message")?.textContent).toMatch(
+		/^SyntaxError: Unexpected token ';'/,
+	);
+	expect(box(view.el).querySelector(".esmwidget-error-location")?.textContent).toBe(
+		"line 2, column 9 of dist/chunk.js",
+	);
+});
+
 test("a module without a default export says what to export", async () => {
 	const { model } = await open_widget(manager, { _anywidget_id: "demo.NoDefault", _esm: "export const x = 1;" });
 	const view = await display(manager, model);
