@@ -9,6 +9,7 @@ import { Commands } from "./invoke.js";
 import { ImportFailure, import_esm } from "./load.js";
 import { COMMAND_RESPONSE, HMR_ERROR, HMR_OK } from "./messages.js";
 import { model_proxy } from "./model.js";
+import { missing_asset, text_of } from "./saved.js";
 
 /**
  * One loaded module and its `initialize`; replaced as a whole when `_esm` changes.
@@ -90,7 +91,7 @@ export class Runtime {
 		if (this.active || this.closed) return;
 		this.active = true;
 		this.css_key = this.id;
-		css.acquire(this.css_key, String(this.model.get("_css") ?? ""));
+		css.acquire(this.css_key, text_of(this.model, "_css"));
 		this.#schedule(() => this.#load());
 	}
 
@@ -123,7 +124,7 @@ export class Runtime {
 				if (this.active) this.#schedule(() => this.#load());
 				return;
 			case "css-update":
-				if (this.css_key !== null) css.update(this.css_key, String(this.model.get("_css") ?? ""));
+				if (this.css_key !== null) css.update(this.css_key, text_of(this.model, "_css"));
 				return;
 			case "hmr-error": {
 				const detail = event.path ? `${event.message} (${event.path})` : event.message;
@@ -252,13 +253,15 @@ export class Runtime {
 	async #load() {
 		if (this.closed) return;
 		const id = this.id;
-		const esm = String(this.model.get("_esm") ?? "");
+		const esm = text_of(this.model, "_esm");
 		const controller = new AbortController();
 		/** @type {Generation} */
 		const next = { controller, widget: null, error: null, cleanup: undefined, exports: undefined, url: null };
 		/** @type {AnyWidget | null} */
 		let entry = null;
 		try {
+			const missing = missing_asset(this.model);
+			if (missing) throw new WidgetError(id, "load", missing.message, { detail: missing.detail });
 			if (!esm.trim()) {
 				throw new WidgetError(id, "module", "_esm is empty. Set it to module source or an http(s) URL.");
 			}

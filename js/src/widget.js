@@ -5,6 +5,7 @@
 import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
 import { own_message } from "./messages.js";
 import { create_runtime, runtime_of } from "./runtime.js";
+import { is_syncing, MissingAsset, SHARED_KEYS, shared_text, to_kernel } from "./saved.js";
 import { to_wire } from "./wire.js";
 
 /** @param {import("@jupyter-widgets/base").WidgetModel} model */
@@ -17,6 +18,13 @@ function runtime(model) {
 export class AnyModel extends DOMWidgetModel {
 	// Backbone calls `initialize` from its constructor, before subclass fields would exist, so all
 	// state lives in the Runtime (runtime.js) and this class declares no fields.
+
+	/** Saved widget state carries each distinct `_esm`/`_css` text once (saved.js). */
+	static serializers = {
+		...DOMWidgetModel.serializers,
+		_esm: shared_text("_esm"),
+		_css: shared_text("_css"),
+	};
 
 	/**
 	 * @param {Backbone.ObjectHash} attributes
@@ -60,6 +68,30 @@ export class AnyModel extends DOMWidgetModel {
 	}
 
 	/**
+	 * Restoring saved state onto a model that already has its code (a live model): a text that
+	 * could not be restored never replaces the one it has.
+	 *
+	 * @param {Backbone.ObjectHash} state
+	 */
+	set_state(state) {
+		for (const key of SHARED_KEYS) {
+			if (state[key] instanceof MissingAsset && typeof this.get(key) === "string") delete state[key];
+		}
+		super.set_state(state);
+	}
+
+	/**
+	 * A sync to the kernel: `_esm`/`_css` go as text, never as a saved-state reference.
+	 *
+	 * @param {string} method
+	 * @param {import("@jupyter-widgets/base").WidgetModel} model
+	 * @param {object} [options]
+	 */
+	sync(method, model, options = {}) {
+		return to_kernel(() => super.sync(method, model, options));
+	}
+
+	/**
 	 * Copy state for the wire with `structuredClone` instead of the base class's JSON round trip,
 	 * which destroys ArrayBuffers, typed arrays and DataViews (PROTOCOL.md section 5). `layout`,
 	 * `style` and keys with their own serializer keep the base behaviour. Mutates and returns
@@ -70,7 +102,9 @@ export class AnyModel extends DOMWidgetModel {
 	serialize(state) {
 		const serializers = /** @type {typeof DOMWidgetModel} */ (this.constructor).serializers ?? {};
 		for (const key of Object.keys(state)) {
-			if (serializers[key]?.serialize || key === "layout" || key === "style") {
+			if (is_syncing() && state[key] instanceof MissingAsset) {
+				delete state[key]; // nothing to tell the kernel: it owns the text
+			} else if (serializers[key]?.serialize || key === "layout" || key === "style") {
 				state[key] = super.serialize({ [key]: state[key] })[key];
 			} else {
 				state[key] = to_wire(state[key]);
