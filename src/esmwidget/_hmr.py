@@ -164,7 +164,14 @@ class Watcher:
             key = (path, stylesheet)
             watched = self._files.get(key)
             if watched is None:
-                watched = self._files[key] = WatchedFile(path, stylesheet=stylesheet)
+                try:
+                    watched = WatchedFile(path, stylesheet=stylesheet)
+                except (OSError, UnicodeDecodeError, BundleError) as error:
+                    # Caught mid-save or mid-build: this widget starts from the class's last
+                    # good text, unwatched; the next widget made tries again.
+                    logger.warning("esmwidget HMR: not watching %s for now: %s", path, error)
+                    return None
+                self._files[key] = watched
             else:
                 watched.refresh()
             self._restart()

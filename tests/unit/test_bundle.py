@@ -228,3 +228,15 @@ def test_real_rebuilds_arrive_repeatedly(comms, real_watch, tmp_path):
         write(dist, index__js=ENTRY.replace("chunk-a", f"chunk-{i}"))
         wait_until(lambda i=i: f"'build {i}'" in data_urls(w._esm)[0][1])
         time.sleep(0.15)
+
+
+def test_a_widget_made_while_the_build_is_broken_starts_from_the_last_good_text(
+    comms, scripted, tmp_path, caplog
+):
+    dist = write(tmp_path / "dist", index__js=ENTRY, chunk_a__js="export const a = 'v1';\n")
+    cls = widget_class(dist)
+    (dist / "chunk-a.js").write_text('import "./index.js";\n')  # a cycle, mid-edit
+    w = cls()  # no exception in the user's cell
+    assert "not watching" in caplog.text
+    assert "cycle" in caplog.text
+    assert "'v1'" in data_urls(w._esm)[0][1]
