@@ -153,16 +153,18 @@ class Clock:
 def fig_import(package: str, count: int) -> dict:
     """`import PACKAGE` in a fresh interpreter."""
     del count
-    before = len(sys.modules)
-    with Clock() as clock:
-        __import__(package)
     return {
-        "wall_ms": clock.wall_ms,
-        "cpu_ms": clock.cpu_ms,
-        "modules": len(sys.modules) - before,
+        **_timed_import(package),
         "ipywidgets_imported": "ipywidgets" in sys.modules,
         "IPython_imported": "IPython" in sys.modules,
     }
+
+
+def _timed_import(package: str) -> dict:
+    before = len(sys.modules)
+    with Clock() as clock:
+        __import__(package)
+    return {"wall_ms": clock.wall_ms, "cpu_ms": clock.cpu_ms, "modules": len(sys.modules) - before}
 
 
 def fig_import_kernel(package: str, count: int) -> dict:
@@ -178,15 +180,7 @@ def fig_import_kernel(package: str, count: int) -> dict:
         preloaded = "traitlets, comm, IPython (ipykernel not installed)"
     else:
         preloaded = "ipykernel.ipkernel"
-    before = len(sys.modules)
-    with Clock() as clock:
-        __import__(package)
-    return {
-        "wall_ms": clock.wall_ms,
-        "cpu_ms": clock.cpu_ms,
-        "modules": len(sys.modules) - before,
-        "preloaded": preloaded,
-    }
+    return {**_timed_import(package), "preloaded": preloaded}
 
 
 def fig_construct(package: str, count: int) -> dict:

@@ -3,6 +3,8 @@
 /** A single-line http(s) URL; anything else is module source. */
 const URL_PATTERN = /^https?:\/\/\S+$/i;
 const SOURCE_URL = /\/\/[#@]\s*sourceURL=(\S+)/;
+/** The sourceURL the kernel gives a chunk it embeds (`esmwidget/_bundle.py`): folder/file. */
+const CHUNK_URL = /^esmwidget:\/\/\/[^/]+\/[^/]+$/;
 
 /** @param {string} value */
 export function is_url(value) {
@@ -121,7 +123,7 @@ function probe(url, name) {
 			const own = event.filename === url || event.filename === name;
 			// A chunk embedded by the kernel (a relative import of a file-backed _esm) reports
 			// under its own sourceURL.
-			const chunk = event.filename.startsWith("esmwidget:///");
+			const chunk = CHUNK_URL.test(event.filename);
 			if (!own && !chunk) return;
 			found = { line: event.lineno, column: event.colno, ...(own ? {} : { file: event.filename }) };
 			// Already reported by the error box: keep it from global handlers.

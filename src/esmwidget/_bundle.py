@@ -12,6 +12,7 @@ from __future__ import annotations
 import binascii
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,14 +59,15 @@ def load(path: Path, *, stylesheet: bool) -> Loaded:
     if path.is_dir():
         if stylesheet:
             return _stylesheets(path)
-        loaded = _Inliner().load(find_entry(path))
+        inliner = _Inliner()  # its reads are cached: finding the entry reads every module once
+        loaded = inliner.load(find_entry(path, inliner.read))
         return Loaded(loaded.text, loaded.files | {path}, directory=path)
     if stylesheet:
         return Loaded(_read(path), frozenset({path}))
     return _Inliner().load(path)
 
 
-def find_entry(directory: Path) -> Path:
+def find_entry(directory: Path, read: Callable[[Path], str] | None = None) -> Path:
     """The entry module of a build directory.
 
     The one top-level ``.js``/``.mjs`` file no other top-level module imports (chunks are
@@ -76,7 +78,7 @@ def find_entry(directory: Path) -> Path:
     imported = {
         (module.parent / match["spec"]).resolve()
         for module in modules
-        for match in _RELATIVE_IMPORT.finditer(_read(module))
+        for match in _RELATIVE_IMPORT.finditer((read or _read)(module))
     }
     # Every module imported by another one means a cycle: pick by name, and inlining names it.
     candidates = [m for m in modules if m.resolve() not in imported] or modules
@@ -105,12 +107,20 @@ class _Inliner:
     """One pass over an import graph; a module imported twice is read and encoded once."""
 
     def __init__(self) -> None:
+        self.texts: dict[Path, str] = {}
         self.urls: dict[Path, str] = {}
         self.files: set[Path] = set()
         self.visiting: list[Path] = []
 
+    def read(self, path: Path) -> str:
+        resolved = path.resolve()
+        text = self.texts.get(resolved)
+        if text is None:
+            text = self.texts[resolved] = _read(resolved)
+        return text
+
     def load(self, entry: Path) -> Loaded:
-        text = self.inline(entry.resolve(), _read(entry))
+        text = self.inline(entry.resolve(), self.read(entry))
         return Loaded(text, frozenset(self.files))
 
     def inline(self, path: Path, text: str) -> str:
@@ -143,7 +153,7 @@ class _Inliner:
         url = self.urls.get(path)
         if url is None:
             media = _MEDIA_TYPES.get(path.suffix, "text/javascript")
-            text = _read(path)
+            text = self.read(path)
             if media == "text/javascript":
                 # Named in stack traces and devtools by its file rather than a long data URL.
                 text = f"{self.inline(path, text)}\n//# sourceURL={_display_name(path)}\n"

@@ -46,15 +46,16 @@ class WatchedFile:
         self.failing = False
         loaded = load(path, stylesheet=stylesheet)
         self.text = loaded.text
-        self.directories = self._track(loaded)
+        self._track(loaded)
 
-    def _track(self, loaded: Loaded) -> frozenset[Path]:
+    def _track(self, loaded: Loaded) -> None:
         self.files = loaded.files
+        self.is_directory = loaded.directory is not None
         directories = {file.parent for file in loaded.files}
         if loaded.directory is not None:
             # Its parent too, so a build directory that is deleted and made again is seen.
             directories |= {loaded.directory, loaded.directory.parent}
-        return frozenset(directories)
+        self.directories = frozenset(directories)
 
     def concerns(self, changed: Path) -> bool:
         """Whether a change to `changed` may change the text.
@@ -62,11 +63,9 @@ class WatchedFile:
         Its own files (the module, its chunks, imports not written yet); anything in a watched
         build directory; anything next to its files while it is failing.
         """
-        if changed in self.files or changed == self.path:
+        if changed in self.files:
             return True
-        if self.failing or self.path.is_dir():
-            return changed.parent in self.directories
-        return False
+        return (self.failing or self.is_directory) and changed.parent in self.directories
 
     def refresh(self) -> None:
         """Re-read the file (and its chunks) and emit `changed` or `failed`; never raises."""
@@ -84,7 +83,7 @@ class WatchedFile:
         except (OSError, UnicodeDecodeError) as error:
             self._fail(f"{self.path} could not be read: {error}. Fix the file and save it again.")
             return
-        self.directories = self._track(loaded)
+        self._track(loaded)
         if loaded.text != self.text or self.failing:
             self.text = loaded.text
             self.failing = False
