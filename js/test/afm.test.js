@@ -1,28 +1,20 @@
 // Every module form anywidget accepts renders unchanged.
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { display, fresh_log, open_widget, TestManager, until } from "./harness.js";
+import { describe, expect, test, vi } from "vitest";
+import { display, fresh_log, open_widget, per_test, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
-beforeEach(() => {
-	manager = new TestManager();
-});
-afterEach(() => {
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
-});
+const t = per_test();
 
 describe("module forms", () => {
 	test("export default { initialize, render }", async () => {
 		const log = fresh_log();
-		const { model } = await open_widget(manager, {
+		const { model } = await open_widget(t.manager, {
 			value: 3,
 			_esm: `export default {
 				initialize({ model }) { esmlog.push("initialize " + model.get("value")); },
 				render({ model, el }) { el.textContent = "value is " + model.get("value"); },
 			};`,
 		});
-		const view = await display(manager, model);
+		const view = await display(t.manager, model);
 		await until(() => expect(view.el.textContent).toBe("value is 3"));
 		expect(log).toEqual(["initialize 3"]);
 	});
@@ -35,22 +27,22 @@ describe("module forms", () => {
 				esmlog.push("factory");
 				return { render({ el }) { el.textContent = "instance " + me; } };
 			};`;
-		const { model } = await open_widget(manager, { _esm: esm });
-		const one = await display(manager, model);
-		const two = await display(manager, model);
+		const { model } = await open_widget(t.manager, { _esm: esm });
+		const one = await display(t.manager, model);
+		const two = await display(t.manager, model);
 		await until(() => expect(two.el.textContent).toBe("instance 1"));
 		expect(one.el.textContent).toBe("instance 1");
 		expect(log).toEqual(["factory"]);
 	});
 
 	test("export default an async factory", async () => {
-		const { model } = await open_widget(manager, {
+		const { model } = await open_widget(t.manager, {
 			_esm: `export default async () => {
 				await new Promise((r) => setTimeout(r, 10));
 				return { render({ el }) { el.textContent = "async ready"; } };
 			};`,
 		});
-		const view = await display(manager, model);
+		const view = await display(t.manager, model);
 		await until(() => expect(view.el.textContent).toBe("async ready"));
 	});
 
@@ -59,9 +51,9 @@ describe("module forms", () => {
 		const log = fresh_log();
 		const esm = `export function initialize() { esmlog.push("named initialize"); }
 			export function render({ el }) { el.textContent = "legacy"; }`;
-		const a = await open_widget(manager, { _esm: esm, _anywidget_id: "legacy.Widget" });
-		const b = await open_widget(manager, { _esm: esm, _anywidget_id: "legacy.Widget" });
-		const views = [await display(manager, a.model), await display(manager, b.model)];
+		const a = await open_widget(t.manager, { _esm: esm, _anywidget_id: "legacy.Widget" });
+		const b = await open_widget(t.manager, { _esm: esm, _anywidget_id: "legacy.Widget" });
+		const views = [await display(t.manager, a.model), await display(t.manager, b.model)];
 		await until(() => expect(views.map((v) => v.el.textContent)).toEqual(["legacy", "legacy"]));
 		expect(log).toEqual(["named initialize", "named initialize"]);
 		expect(warn).toHaveBeenCalledTimes(1);
@@ -71,17 +63,17 @@ describe("module forms", () => {
 	test("_esm as an http(s) URL is imported directly", async () => {
 		const url = new URL("./fixtures/url-widget.js", import.meta.url).href;
 		expect(url).toMatch(/^http/);
-		const { model } = await open_widget(manager, { _esm: url, value: 7 });
-		const view = await display(manager, model);
+		const { model } = await open_widget(t.manager, { _esm: url, value: 7 });
+		const view = await display(t.manager, model);
 		await until(() => expect(view.el.textContent).toBe("from url: 7"));
 	});
 
 	test("a module without render shows nothing and no error", async () => {
 		const log = fresh_log();
-		const { model } = await open_widget(manager, {
+		const { model } = await open_widget(t.manager, {
 			_esm: `export default { initialize() { esmlog.push("init only"); } };`,
 		});
-		const view = await display(manager, model);
+		const view = await display(t.manager, model);
 		await until(() => expect(log).toEqual(["init only"]));
 		expect(view.el.querySelector(".esmwidget-error")).toBeNull();
 	});

@@ -1,17 +1,9 @@
 // _css: one stylesheet per widget class, replaced in place, swapped without a flash when a URL,
 // and removed with the last model of the class.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { display, open_widget, TestManager, until } from "./harness.js";
+import { expect, test } from "vitest";
+import { display, open_widget, per_test, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
-beforeEach(() => {
-	manager = new TestManager();
-});
-afterEach(() => {
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
-});
+const t = per_test();
 
 const RENDER = `export default { render({ el }) { const p = document.createElement("p"); p.className = "styled url-styled"; p.textContent = "styled"; el.append(p); } };`;
 
@@ -30,9 +22,9 @@ function color(el) {
 test("inline _css is one <style> per class, updated in place, removed with the last model", async () => {
 	const id = "demo.Styled v2:weird";
 	const css = (/** @type {string} */ rgb) => `.styled { color: rgb(${rgb}); }`;
-	const a = await open_widget(manager, { _anywidget_id: id, _css: css("10, 20, 30"), _esm: RENDER });
-	const b = await open_widget(manager, { _anywidget_id: id, _css: css("10, 20, 30"), _esm: RENDER });
-	const view = await display(manager, a.model);
+	const a = await open_widget(t.manager, { _anywidget_id: id, _css: css("10, 20, 30"), _esm: RENDER });
+	const b = await open_widget(t.manager, { _anywidget_id: id, _css: css("10, 20, 30"), _esm: RENDER });
+	const view = await display(t.manager, a.model);
 	await until(() => expect(color(view.el)).toBe("rgb(10, 20, 30)"));
 	expect(sheets_of(id)).toHaveLength(1);
 	const style = document.getElementById(`esmwidget-css-${id}`);
@@ -53,8 +45,8 @@ test("a _css URL becomes one <link>; a new URL replaces it once loaded, with no 
 	const id = "demo.Linked";
 	const a_css = new URL("./fixtures/a.css", import.meta.url).href;
 	const b_css = new URL("./fixtures/b.css", import.meta.url).href;
-	const { model, comm } = await open_widget(manager, { _anywidget_id: id, _css: a_css, _esm: RENDER });
-	const view = await display(manager, model);
+	const { model, comm } = await open_widget(t.manager, { _anywidget_id: id, _css: a_css, _esm: RENDER });
+	const view = await display(t.manager, model);
 	await until(() => expect(color(view.el)).toBe("rgb(1, 2, 3)"));
 	const [first] = sheets_of(id);
 	expect(first).toBeInstanceOf(HTMLLinkElement);
@@ -85,7 +77,7 @@ test("a _css change while a link is loading ends with only the newest sheet", as
 	const id = "demo.Racing";
 	const a_css = new URL("./fixtures/a.css?race", import.meta.url).href;
 	const b_css = new URL("./fixtures/b.css?race", import.meta.url).href;
-	const { model, comm } = await open_widget(manager, { _anywidget_id: id, _css: ".x{}", _esm: RENDER });
+	const { model, comm } = await open_widget(t.manager, { _anywidget_id: id, _css: ".x{}", _esm: RENDER });
 	await comm.update({ _css: a_css });
 	await comm.update({ _css: b_css });
 	await until(() => expect(sheets_of(id).map((node) => /** @type {HTMLLinkElement} */ (node).href)).toEqual([b_css]));

@@ -1,17 +1,11 @@
 // Failures are drawn into the cell: a box with the widget id, the message and, where known, the
 // line and column. A corrected _esm recovers without re-running the cell.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { display, open_widget, TestManager, until } from "./harness.js";
+import { beforeEach, expect, test, vi } from "vitest";
+import { display, open_widget, per_test, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
+const t = per_test();
 beforeEach(() => {
-	manager = new TestManager();
 	vi.spyOn(console, "error").mockImplementation(() => {});
-});
-afterEach(() => {
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
 });
 
 /** @param {HTMLElement} el */
@@ -24,11 +18,11 @@ function box(el) {
 const GOOD = `export default { render({ model, el }) { el.textContent = "fixed " + model.get("value"); } };`;
 
 test("a syntax error shows the id, the message, and its line and column", async () => {
-	const { model } = await open_widget(manager, {
+	const { model } = await open_widget(t.manager, {
 		_anywidget_id: "demo.Broken",
 		_esm: "export default {\n  render({ el }) {\n    el.textContent = ;\n  },\n};\n",
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => box(view.el));
 	const shown = box(view.el);
 	expect(shown.querySelector(".esmwidget-error-title")?.textContent).toBe(
@@ -41,10 +35,10 @@ test("a syntax error shows the id, the message, and its line and column", async 
 });
 
 test("an import of a missing export is located too", async () => {
-	const { model } = await open_widget(manager, {
+	const { model } = await open_widget(t.manager, {
 		_esm: "\nimport { nothing } from 'data:text/javascript,export const something = 1';\nexport default {};",
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => box(view.el));
 	expect(box(view.el).textContent).toMatch(/does not provide an export named 'nothing'/);
 	expect(box(view.el).querySelector(".esmwidget-error-location")?.textContent).toMatch(/^line 2, column \d+$/);
@@ -53,10 +47,10 @@ test("an import of a missing export is located too", async () => {
 test("a syntax error in an embedded chunk names the chunk", async () => {
 	// What the kernel sends for a file-backed _esm whose entry imports ./chunk.js (esmwidget/_bundle.py).
 	const chunk = btoa("export const a = 1;\nlet x = ;\n//# sourceURL=esmwidget:///dist/chunk.js\n");
-	const { model } = await open_widget(manager, {
+	const { model } = await open_widget(t.manager, {
 		_esm: `import { a } from "data:text/javascript;base64,${chunk}";\nexport default {};\n`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => box(view.el));
 	expect(box(view.el).querySelector(".esmwidget-error-message")?.textContent).toMatch(
 		/^SyntaxError: Unexpected token ';'/,
@@ -67,8 +61,8 @@ test("a syntax error in an embedded chunk names the chunk", async () => {
 });
 
 test("a module without a default export says what to export", async () => {
-	const { model } = await open_widget(manager, { _anywidget_id: "demo.NoDefault", _esm: "export const x = 1;" });
-	const view = await display(manager, model);
+	const { model } = await open_widget(t.manager, { _anywidget_id: "demo.NoDefault", _esm: "export const x = 1;" });
+	const view = await display(t.manager, model);
 	await until(() => box(view.el));
 	expect(box(view.el).querySelector(".esmwidget-error-title")?.textContent).toBe(
 		"[esmwidget] demo.NoDefault: module has no default export. Expected `export default { initialize, render }`, or a function returning that object.",
@@ -76,29 +70,29 @@ test("a module without a default export says what to export", async () => {
 });
 
 test("a default export that is not a widget is named", async () => {
-	const { model } = await open_widget(manager, { _esm: "export default 42;" });
-	const view = await display(manager, model);
+	const { model } = await open_widget(t.manager, { _esm: "export default 42;" });
+	const view = await display(t.manager, model);
 	await until(() => box(view.el));
 	expect(box(view.el).textContent).toMatch(/the default export is not a widget \(got number\)/);
 });
 
 test("an empty _esm is explained", async () => {
-	const { model } = await open_widget(manager, { _esm: "" });
-	const view = await display(manager, model);
+	const { model } = await open_widget(t.manager, { _esm: "" });
+	const view = await display(t.manager, model);
 	await until(() => box(view.el));
 	expect(box(view.el).textContent).toMatch(/_esm is empty/);
 });
 
 test("an error thrown while the module runs is located through its stack", async () => {
-	const { model } = await open_widget(manager, { _esm: "export default {};\nconst data = null;\ndata.field;\n" });
-	const view = await display(manager, model);
+	const { model } = await open_widget(t.manager, { _esm: "export default {};\nconst data = null;\ndata.field;\n" });
+	const view = await display(t.manager, model);
 	await until(() => box(view.el));
 	expect(box(view.el).querySelector(".esmwidget-error-message")?.textContent).toMatch(/^TypeError: .*null/);
 	expect(box(view.el).querySelector(".esmwidget-error-location")?.textContent).toBe("line 3, column 6");
 });
 
 test("render throwing shows the error in that view, with its position", async () => {
-	const { model } = await open_widget(manager, {
+	const { model } = await open_widget(t.manager, {
 		_anywidget_id: "demo.Throws",
 		_esm: `export default {
   render({ el }) {
@@ -107,7 +101,7 @@ test("render throwing shows the error in that view, with its position", async ()
   },
 };`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => box(view.el));
 	expect(view.el.textContent).not.toContain("half drawn");
 	expect(box(view.el).querySelector(".esmwidget-error-title")?.textContent).toBe(
@@ -118,21 +112,21 @@ test("render throwing shows the error in that view, with its position", async ()
 });
 
 test("an async render rejecting shows the error too", async () => {
-	const { model } = await open_widget(manager, {
+	const { model } = await open_widget(t.manager, {
 		_esm: `export default { async render() { await null; throw new Error("later"); } };`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(box(view.el).textContent).toContain("Error: later"));
 });
 
 test("initialize throwing shows the error in every view", async () => {
-	const { model } = await open_widget(manager, {
+	const { model } = await open_widget(t.manager, {
 		_esm: `export default {
 			initialize() { throw new Error("no init"); },
 			render({ el }) { el.textContent = "rendered"; },
 		};`,
 	});
-	const views = [await display(manager, model), await display(manager, model)];
+	const views = [await display(t.manager, model), await display(t.manager, model)];
 	for (const view of views) {
 		await until(() => box(view.el));
 		expect(box(view.el).textContent).toContain("initialize() failed");
@@ -142,8 +136,8 @@ test("initialize throwing shows the error in every view", async () => {
 });
 
 test("a corrected _esm replaces the error boxes with the widget, keeping state", async () => {
-	const { model, comm } = await open_widget(manager, { value: 4, _esm: "export default {" });
-	const views = [await display(manager, model), await display(manager, model)];
+	const { model, comm } = await open_widget(t.manager, { value: 4, _esm: "export default {" });
+	const views = [await display(t.manager, model), await display(t.manager, model)];
 	await until(() => views.map((view) => box(view.el)));
 	await comm.update({ _esm: GOOD });
 	for (const view of views) {
@@ -153,12 +147,12 @@ test("a corrected _esm replaces the error boxes with the widget, keeping state",
 });
 
 test("an hmr-error message shows in every view until the next _esm arrives", async () => {
-	const { model, comm } = await open_widget(manager, {
+	const { model, comm } = await open_widget(t.manager, {
 		_anywidget_id: "demo.Hot",
 		value: 1,
 		_esm: `export default { render({ model, el }) { el.append("widget " + model.get("value")); } };`,
 	});
-	const views = [await display(manager, model), await display(manager, model)];
+	const views = [await display(t.manager, model), await display(t.manager, model)];
 	await until(() => expect(views[1].el.textContent).toBe("widget 1"));
 	await comm.custom({ kind: "esmwidget-hmr-error", key: "_esm", message: "file was deleted", path: "/tmp/widget.js" });
 	for (const view of views) {
@@ -179,8 +173,8 @@ test("an hmr-error message shows in every view until the next _esm arrives", asy
 
 test("errors are also logged to the console with the widget id", async () => {
 	const error = vi.mocked(console.error);
-	const { model } = await open_widget(manager, { _anywidget_id: "demo.Logged", _esm: "export default {" });
-	const view = await display(manager, model);
+	const { model } = await open_widget(t.manager, { _anywidget_id: "demo.Logged", _esm: "export default {" });
+	const view = await display(t.manager, model);
 	await until(() => box(view.el));
 	expect(
 		error.mock.calls.some((call) => String(call[0]).includes("[esmwidget] demo.Logged: could not load _esm")),
@@ -188,10 +182,10 @@ test("errors are also logged to the console with the widget id", async () => {
 });
 
 test("hmr-ok clears the error for its key; a _css error stays until _css is sent", async () => {
-	const { model, comm } = await open_widget(manager, {
+	const { model, comm } = await open_widget(t.manager, {
 		_esm: `export default { render({ el }) { el.append("alive"); } };`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("alive"));
 	await comm.custom({ kind: "esmwidget-hmr-error", key: "_esm", message: "w.js was deleted" });
 	expect(box(view.el).textContent).toContain("w.js was deleted");

@@ -3,7 +3,7 @@
 /** @import { WidgetModel, DOMWidgetView } from "@jupyter-widgets/base" */
 import * as base from "@jupyter-widgets/base";
 import { ManagerBase } from "@jupyter-widgets/base-manager";
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { AnyModel, AnyView } from "../src/widget.js";
 
 let counter = 0;
@@ -233,4 +233,22 @@ export function gate() {
 		open = resolve;
 	});
 	return { promise, open };
+}
+
+/**
+ * A new TestManager before each test of the calling file; after it, mocks restored and the page
+ * emptied. Read `.manager` inside a test.
+ *
+ * @returns {{ manager: TestManager }}
+ */
+export function per_test() {
+	const current = /** @type {{ manager: TestManager }} */ ({});
+	beforeEach(() => {
+		current.manager = new TestManager();
+	});
+	afterEach(() => {
+		vi.restoreAllMocks();
+		document.body.replaceChildren();
+	});
+	return current;
 }

@@ -1,17 +1,9 @@
 // A new _esm swaps the whole generation: old lifetimes end and are cleaned up first, the new
 // module initializes, every view re-renders, and the model state stays.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { display, fresh_log, open_widget, TestManager, until } from "./harness.js";
+import { expect, test } from "vitest";
+import { display, fresh_log, open_widget, per_test, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
-beforeEach(() => {
-	manager = new TestManager();
-});
-afterEach(() => {
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
-});
+const t = per_test();
 
 /** @param {string} tag */
 const version = (tag) => `
@@ -40,8 +32,8 @@ export default {
 
 test("a new _esm re-renders every view with the kept state, after the old cleanups", async () => {
 	const log = fresh_log();
-	const { model, comm } = await open_widget(manager, { value: 1, _esm: version("v1") });
-	const views = [await display(manager, model), await display(manager, model)];
+	const { model, comm } = await open_widget(t.manager, { value: 1, _esm: version("v1") });
+	const views = [await display(t.manager, model), await display(t.manager, model)];
 	await until(() => expect(views.map((v) => v.el.textContent)).toEqual(["v1: 1", "v1: 1"]));
 	await comm.update({ value: 5 });
 	views[0].el.append(document.createElement("span")); // stray DOM from the old module
@@ -64,8 +56,8 @@ test("a new _esm re-renders every view with the kept state, after the old cleanu
 
 test("updates in quick succession apply one at a time, in order, ending on the last", async () => {
 	const log = fresh_log();
-	const { model, comm } = await open_widget(manager, { value: 0, _esm: version("v1") });
-	const view = await display(manager, model);
+	const { model, comm } = await open_widget(t.manager, { value: 0, _esm: version("v1") });
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("v1: 0"));
 	log.length = 0;
 	void comm.update({ _esm: version("v2") });
@@ -86,7 +78,7 @@ test("updates in quick succession apply one at a time, in order, ending on the l
 
 test("a module swap on a model without views initializes the new module", async () => {
 	const log = fresh_log();
-	const { comm } = await open_widget(manager, { _esm: version("v1") });
+	const { comm } = await open_widget(t.manager, { _esm: version("v1") });
 	await until(() => expect(log).toContain("v1 initialize end"));
 	await comm.update({ _esm: version("v2") });
 	await until(() => expect(log).toContain("v2 initialize end"));
@@ -95,12 +87,12 @@ test("a module swap on a model without views initializes the new module", async 
 
 test("a view created during a swap renders the new module once", async () => {
 	fresh_log();
-	const { model, comm } = await open_widget(manager, { value: 2, _esm: version("v1") });
-	const first = await display(manager, model);
+	const { model, comm } = await open_widget(t.manager, { value: 2, _esm: version("v1") });
+	const first = await display(t.manager, model);
 	await until(() => expect(first.el.textContent).toBe("v1: 2"));
 	// The update is applied (the swap is scheduled); the new module is still initializing.
 	await comm.update({ _esm: version("v2") });
-	const second = await display(manager, model);
+	const second = await display(t.manager, model);
 	expect(second.el.textContent).toBe("");
 	await until(() => expect(second.el.textContent).toBe("v2: 2"));
 	expect(second.el.dataset.rendered).toBe("1");

@@ -1,16 +1,8 @@
 // render's `host` (anywidget 0.11): reach other widgets by reference.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { display, fresh_log, open_widget, TestManager, until } from "./harness.js";
+import { expect, test } from "vitest";
+import { display, fresh_log, open_widget, per_test, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
-beforeEach(() => {
-	manager = new TestManager();
-});
-afterEach(() => {
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
-});
+const t = per_test();
 
 const CHILD = `export default {
 	initialize({ model }) { return { greet: (name) => "hello " + name + " from " + model.get("label") }; },
@@ -34,10 +26,10 @@ const PARENT = `export default {
 
 test("host.getModel and host.getWidget render a child widget inside the parent", async () => {
 	const log = fresh_log();
-	const child = await open_widget(manager, { label: "kid", _esm: CHILD, _anywidget_id: "demo.Child" });
+	const child = await open_widget(t.manager, { label: "kid", _esm: CHILD, _anywidget_id: "demo.Child" });
 	for (const ref of [`IPY_MODEL_${child.model.model_id}`, `anywidget:${child.model.model_id}`]) {
-		const parent = await open_widget(manager, { child: ref, _esm: PARENT, _anywidget_id: "demo.Parent" });
-		const view = await display(manager, parent.model);
+		const parent = await open_widget(t.manager, { child: ref, _esm: PARENT, _anywidget_id: "demo.Parent" });
+		const view = await display(t.manager, parent.model);
 		await until(() => expect(view.el.querySelector("div")?.textContent).toBe("child kid"));
 		expect(view.el.querySelector("h3")?.textContent).toBe("hello parent from kid / kid");
 		view.remove();

@@ -1,15 +1,9 @@
 // experimental.invoke: a command call answered by Python, with errors and aborts.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { display, gate, open_widget, TestManager, until } from "./harness.js";
+import { afterEach, expect, test } from "vitest";
+import { display, gate, open_widget, per_test, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
-beforeEach(() => {
-	manager = new TestManager();
-});
+const t = per_test();
 afterEach(() => {
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
 	delete (/** @type {any} */ (globalThis).abort_invoke);
 });
 
@@ -34,8 +28,8 @@ function last_command(comm) {
 }
 
 test("invoke sends a command and resolves with Python's response and buffers", async () => {
-	const { model, comm } = await open_widget(manager, { _esm: CALLER });
-	const view = await display(manager, model);
+	const { model, comm } = await open_widget(t.manager, { _esm: CALLER });
+	const view = await display(t.manager, model);
 	await until(() => expect(last_command(comm)).toBeDefined());
 	const request = last_command(comm);
 	expect(request).toEqual({ id: expect.any(String), kind: "anywidget-command", name: "add", msg: { a: 1, b: 2 } });
@@ -51,8 +45,8 @@ test("invoke sends a command and resolves with Python's response and buffers", a
 });
 
 test("an error reply rejects with the Python error type and message", async () => {
-	const { model, comm } = await open_widget(manager, { _anywidget_id: "demo.Calc", _esm: CALLER });
-	const view = await display(manager, model);
+	const { model, comm } = await open_widget(t.manager, { _anywidget_id: "demo.Calc", _esm: CALLER });
+	const view = await display(t.manager, model);
 	await until(() => expect(last_command(comm)).toBeDefined());
 	await comm.custom({
 		id: last_command(comm).id,
@@ -67,8 +61,8 @@ test("an error reply rejects with the Python error type and message", async () =
 });
 
 test("aborting the caller's signal rejects with its reason; a late reply is ignored", async () => {
-	const { model, comm } = await open_widget(manager, { _esm: CALLER });
-	const view = await display(manager, model);
+	const { model, comm } = await open_widget(t.manager, { _esm: CALLER });
+	const view = await display(t.manager, model);
 	await until(() => expect(last_command(comm)).toBeDefined());
 	/** @type {any} */ (globalThis).abort_invoke("user gave up");
 	await until(() => expect(view.el.textContent).toBe("failed user gave up"));
@@ -77,8 +71,8 @@ test("aborting the caller's signal rejects with its reason; a late reply is igno
 });
 
 test("there is no timeout: a slow reply still resolves", async () => {
-	const { model, comm } = await open_widget(manager, { _esm: CALLER });
-	const view = await display(manager, model);
+	const { model, comm } = await open_widget(t.manager, { _esm: CALLER });
+	const view = await display(t.manager, model);
 	await until(() => expect(last_command(comm)).toBeDefined());
 	await new Promise((resolve) => setTimeout(resolve, 200));
 	expect(view.el.textContent).toBe("calling");
@@ -89,7 +83,7 @@ test("there is no timeout: a slow reply still resolves", async () => {
 test("invoke inside initialize is answered even though other messages wait for initialize", async () => {
 	const done = gate();
 	/** @type {any} */ (globalThis).init_done = done.open;
-	const { comm } = await open_widget(manager, {
+	const { comm } = await open_widget(t.manager, {
 		_esm: `export default { async initialize({ experimental }) {
 			const [answer] = await experimental.invoke("setup", null);
 			globalThis.init_done(answer);
@@ -101,12 +95,12 @@ test("invoke inside initialize is answered even though other messages wait for i
 });
 
 test("removing the view rejects its pending calls", async () => {
-	const { model, comm } = await open_widget(manager, {
+	const { model, comm } = await open_widget(t.manager, {
 		_esm: `export default { render({ experimental }) {
 			globalThis.pending_call = experimental.invoke("slow", null).catch((error) => "rejected: " + error.name);
 		} };`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(last_command(comm)).toBeDefined());
 	view.remove();
 	await expect(/** @type {any} */ (globalThis).pending_call).resolves.toBe("rejected: AbortError");

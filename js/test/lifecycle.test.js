@@ -1,17 +1,9 @@
 // initialize once per model, render once per view; every lifetime ends through its signal,
 // and the cleanups it returned are awaited.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { display, fresh_log, open_widget, sleep, TestManager, until } from "./harness.js";
+import { expect, test, vi } from "vitest";
+import { display, fresh_log, open_widget, per_test, sleep, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
-beforeEach(() => {
-	manager = new TestManager();
-});
-afterEach(() => {
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
-});
+const t = per_test();
 
 /** A module that logs its lifecycle; cleanups take a while, to prove they are awaited. */
 const LOGGING = `
@@ -39,19 +31,19 @@ export default {
 
 test("initialize runs once per model (even with no view) and render once per view", async () => {
 	const log = fresh_log();
-	const { model } = await open_widget(manager, { _esm: LOGGING });
+	const { model } = await open_widget(t.manager, { _esm: LOGGING });
 	await until(() => expect(log).toEqual(["initialize"]));
-	const one = await display(manager, model);
-	const two = await display(manager, model);
+	const one = await display(t.manager, model);
+	const two = await display(t.manager, model);
 	await until(() => expect([one.el.textContent, two.el.textContent]).toEqual(["view 1", "view 2"]));
 	expect(log).toEqual(["initialize", "render 1", "render 2"]);
 });
 
 test("removing a view aborts its signal and runs its cleanup; the model lives on", async () => {
 	const log = fresh_log();
-	const { model } = await open_widget(manager, { _esm: LOGGING });
-	const one = await display(manager, model);
-	const two = await display(manager, model);
+	const { model } = await open_widget(t.manager, { _esm: LOGGING });
+	const one = await display(t.manager, model);
+	const two = await display(t.manager, model);
 	await until(() => expect(two.el.textContent).toBe("view 2"));
 	one.remove();
 	expect(log).toContain("render 1 signal aborted");
@@ -63,8 +55,8 @@ test("removing a view aborts its signal and runs its cleanup; the model lives on
 
 test("model.close() resolves after view cleanups, then the initialize cleanup, have finished", async () => {
 	const log = fresh_log();
-	const { model, comm } = await open_widget(manager, { _esm: LOGGING });
-	await display(manager, model);
+	const { model, comm } = await open_widget(t.manager, { _esm: LOGGING });
+	await display(t.manager, model);
 	await until(() => expect(log).toContain("render 1"));
 	await model.close();
 	expect(log.slice(2)).toEqual([
@@ -79,8 +71,8 @@ test("model.close() resolves after view cleanups, then the initialize cleanup, h
 
 test("a comm_close from the kernel removes the views and runs every cleanup", async () => {
 	const log = fresh_log();
-	const { model, comm } = await open_widget(manager, { _esm: LOGGING });
-	await display(manager, model);
+	const { model, comm } = await open_widget(t.manager, { _esm: LOGGING });
+	await display(t.manager, model);
 	await until(() => expect(log).toContain("render 1"));
 	comm.kernel_close();
 	await until(() => expect(log).toContain("initialize cleanup done"));
@@ -90,13 +82,13 @@ test("a comm_close from the kernel removes the views and runs every cleanup", as
 
 test("a failing cleanup is a console warning, never an exception", async () => {
 	const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-	const { model } = await open_widget(manager, {
+	const { model } = await open_widget(t.manager, {
 		_esm: `export default {
 			initialize() { return () => { throw new Error("init cleanup broke"); }; },
 			render({ el }) { el.textContent = "x"; return async () => { throw new Error("render cleanup broke"); }; },
 		};`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("x"));
 	await expect(model.close()).resolves.toBeUndefined();
 	const warnings = warn.mock.calls.map((call) => String(call[0]));
@@ -108,7 +100,7 @@ test("a failing cleanup is a console warning, never an exception", async () => {
 
 test("listeners added through the model proxy go away with their context; the host's stay", async () => {
 	const log = fresh_log();
-	const { model, comm } = await open_widget(manager, {
+	const { model, comm } = await open_widget(t.manager, {
 		value: 0,
 		_esm: `export default {
 			initialize({ model }) {
@@ -123,7 +115,7 @@ test("listeners added through the model proxy go away with their context; the ho
 	/** @type {number[]} */
 	const host_saw = [];
 	model.on("change:value", () => host_saw.push(model.get("value")));
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(log).toEqual([]));
 	await comm.update({ value: 1 });
 	await until(() => expect(view.el.textContent).toBe("value 1"));
@@ -142,7 +134,7 @@ test("listeners added through the model proxy go away with their context; the ho
 
 test("model.off(name) from a module removes only that module's listeners", async () => {
 	const log = fresh_log();
-	const { model, comm } = await open_widget(manager, {
+	const { model, comm } = await open_widget(t.manager, {
 		value: 0,
 		_esm: `export default {
 			render({ model, el }) {
@@ -154,7 +146,7 @@ test("model.off(name) from a module removes only that module's listeners", async
 	});
 	let host_calls = 0;
 	model.on("change:value", () => host_calls++);
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("ready"));
 	await comm.update({ value: 1 });
 	await comm.custom("stop");
@@ -165,7 +157,7 @@ test("model.off(name) from a module removes only that module's listeners", async
 
 test("a view removed while render is still running gets its cleanup at once", async () => {
 	const log = fresh_log();
-	const { model } = await open_widget(manager, {
+	const { model } = await open_widget(t.manager, {
 		_esm: `export default {
 			async render({ el, signal }) {
 				esmlog.push("render started");
@@ -175,7 +167,7 @@ test("a view removed while render is still running gets its cleanup at once", as
 			},
 		};`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(log).toEqual(["render started"]));
 	view.remove();
 	await until(() => expect(log).toEqual(["render started", "render finished, aborted true", "cleanup"]));
@@ -183,11 +175,11 @@ test("a view removed while render is still running gets its cleanup at once", as
 
 test("a view removed before the module has loaded never renders", async () => {
 	const log = fresh_log();
-	const { model } = await open_widget(manager, {
+	const { model } = await open_widget(t.manager, {
 		_esm: `await new Promise((r) => setTimeout(r, 20));
 			export default { render({ el }) { esmlog.push("render"); el.textContent = "late"; } };`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	view.remove();
 	await sleep(50);
 	expect(log).toEqual([]);
@@ -196,7 +188,7 @@ test("a view removed before the module has loaded never renders", async () => {
 
 test("a model closed before its module loaded runs nothing", async () => {
 	const log = fresh_log();
-	const { model } = await open_widget(manager, { _esm: LOGGING });
+	const { model } = await open_widget(t.manager, { _esm: LOGGING });
 	await model.close();
 	await sleep(20);
 	expect(log).toEqual([]);
@@ -204,10 +196,10 @@ test("a model closed before its module loaded runs nothing", async () => {
 
 test("a view of a closed model stays empty", async () => {
 	const log = fresh_log();
-	const { model } = await open_widget(manager, { _esm: LOGGING });
+	const { model } = await open_widget(t.manager, { _esm: LOGGING });
 	await until(() => expect(log).toEqual(["initialize"]));
 	await model.close();
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await sleep(20);
 	expect(view.el.textContent).toBe("");
 	expect(log).toEqual(["initialize", "initialize signal aborted", "initialize cleanup done"]);

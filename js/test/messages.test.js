@@ -1,23 +1,15 @@
 // Comm messages that arrive while the module loads are queued, in order, never dropped; loader
 // messages never reach the module.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { display, fresh_log, gate, open_widget, sleep, TestManager, until } from "./harness.js";
+import { expect, test, vi } from "vitest";
+import { display, fresh_log, gate, open_widget, per_test, sleep, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
-beforeEach(() => {
-	manager = new TestManager();
-});
-afterEach(() => {
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
-});
+const t = per_test();
 
 test("messages sent while initialize runs are delivered after it, in order", async () => {
 	const log = fresh_log();
 	const slow = gate();
 	/** @type {any} */ (globalThis).slow_init = slow.promise;
-	const { model, comm } = await open_widget(manager, {
+	const { model, comm } = await open_widget(t.manager, {
 		value: 0,
 		_esm: `export default {
 			async initialize({ model }) {
@@ -58,13 +50,13 @@ test("other widgets' messages flow while one widget initializes", async () => {
 	const log = fresh_log();
 	const slow = gate();
 	/** @type {any} */ (globalThis).slow_init = slow.promise;
-	const stuck = await open_widget(manager, {
+	const stuck = await open_widget(t.manager, {
 		_esm: `export default { async initialize({ model }) {
 			await globalThis.slow_init;
 			model.on("msg:custom", (c) => esmlog.push("slow got " + c));
 		} };`,
 	});
-	const other = await open_widget(manager, {
+	const other = await open_widget(t.manager, {
 		_esm: `export default { initialize({ model }) { model.on("msg:custom", (c) => esmlog.push("other got " + c)); } };`,
 	});
 	await sleep(10);
@@ -77,7 +69,7 @@ test("other widgets' messages flow while one widget initializes", async () => {
 
 test("messages wait for a module swap the same way", async () => {
 	const log = fresh_log();
-	const { comm } = await open_widget(manager, {
+	const { comm } = await open_widget(t.manager, {
 		_esm: `export default { initialize({ model }) { model.on("msg:custom", (c) => esmlog.push("v1 got " + c)); } };`,
 	});
 	await sleep(10);
@@ -93,7 +85,7 @@ test("messages wait for a module swap the same way", async () => {
 
 test("a module that fails to load does not hold messages back", async () => {
 	vi.spyOn(console, "error").mockImplementation(() => {});
-	const { model, comm } = await open_widget(manager, { value: 0, _esm: "export default {" });
+	const { model, comm } = await open_widget(t.manager, { value: 0, _esm: "export default {" });
 	await comm.update({ value: 9 });
 	await until(() => expect(model.get("value")).toBe(9));
 });
@@ -103,14 +95,14 @@ test("loader messages never reach msg:custom listeners", async () => {
 	const log = fresh_log();
 	/** @type {unknown[]} */
 	const host_saw = [];
-	const { model, comm } = await open_widget(manager, {
+	const { model, comm } = await open_widget(t.manager, {
 		_esm: `export default { render({ model, el }) {
 			model.on("msg:custom", (content) => esmlog.push(JSON.stringify(content)));
 			el.textContent = "ready";
 		} };`,
 	});
 	model.on("msg:custom", (content) => host_saw.push(content));
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("ready"));
 	await comm.custom({ kind: "anywidget-command-response", id: "nobody", response: 1 });
 	await comm.custom({ kind: "esmwidget-hmr-error", message: "gone" });
@@ -120,13 +112,13 @@ test("loader messages never reach msg:custom listeners", async () => {
 });
 
 test("model.send reaches the kernel as a custom message with buffers", async () => {
-	const { model, comm } = await open_widget(manager, {
+	const { model, comm } = await open_widget(t.manager, {
 		_esm: `export default { render({ model, el }) {
 			model.send({ hello: "kernel" }, undefined, [new Uint8Array([1, 2, 3]), new Uint8Array([9, 4, 5, 9]).subarray(1, 3)]);
 			el.textContent = "sent";
 		} };`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("sent"));
 	const [message] = comm.sent.filter((m) => m.data.method === "custom");
 	expect(message.data).toEqual({ method: "custom", content: { hello: "kernel" } });
@@ -139,14 +131,14 @@ test("model.send reaches the kernel as a custom message with buffers", async () 
 });
 
 test("widget_manager.get_model gives a proxy of another model", async () => {
-	const other = await open_widget(manager, { value: "other value", _esm: "export default {};" });
-	const { model } = await open_widget(manager, {
+	const other = await open_widget(t.manager, { value: "other value", _esm: "export default {};" });
+	const { model } = await open_widget(t.manager, {
 		ref: other.model.model_id,
 		_esm: `export default { async render({ model, el }) {
 			const other = await model.widget_manager.get_model(model.get("ref"));
 			el.textContent = other.get("value");
 		} };`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("other value"));
 });

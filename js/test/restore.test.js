@@ -1,17 +1,9 @@
 // PROTOCOL.md 1a: a model restored from notebook metadata (no live comm) runs no code and adds
 // no style until a view of it renders.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { display, fresh_log, identity, open_widget, sleep, TestManager, until } from "./harness.js";
+import { expect, test } from "vitest";
+import { display, fresh_log, identity, open_widget, per_test, sleep, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
-beforeEach(() => {
-	manager = new TestManager();
-});
-afterEach(() => {
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
-});
+const t = per_test();
 
 const LOGGING = `esmlog.push("module ran");
 export default {
@@ -22,7 +14,7 @@ export default {
 test("a restored model imports nothing and runs no initialize until a view renders", async () => {
 	const log = fresh_log();
 	const id = "demo.Restored";
-	const [model] = await manager.set_state({
+	const [model] = await t.manager.set_state({
 		version_major: 2,
 		version_minor: 0,
 		state: {
@@ -39,7 +31,7 @@ test("a restored model imports nothing and runs no initialize until a view rende
 	expect(log).toEqual([]);
 	expect(document.querySelector("[data-esmwidget-css]")).toBeNull();
 
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("restored 3"));
 	expect(log).toEqual(["module ran", "initialize", "render"]);
 	expect(document.querySelectorAll(`[data-esmwidget-css="${CSS.escape(id)}"]`)).toHaveLength(1);
@@ -47,12 +39,12 @@ test("a restored model imports nothing and runs no initialize until a view rende
 
 test("a model opened by the kernel loads at once, before any view", async () => {
 	const log = fresh_log();
-	await open_widget(manager, { _esm: LOGGING });
+	await open_widget(t.manager, { _esm: LOGGING });
 	await until(() => expect(log).toEqual(["module ran", "initialize"]));
 });
 
 test("save_changes on a restored model sends nothing and does not throw", async () => {
-	const [model] = await manager.set_state({
+	const [model] = await t.manager.set_state({
 		version_major: 2,
 		version_minor: 0,
 		state: {
@@ -72,6 +64,6 @@ test("save_changes on a restored model sends nothing and does not throw", async 
 			},
 		},
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toMatch(/cannot invoke "x": the widget has no kernel connection/));
 });

@@ -2,21 +2,15 @@
 // the real `serialize_state` JupyterLab saves with, restored by the real `ManagerBase.set_state`.
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
 import { serialize_state } from "@jupyter-widgets/base-manager";
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
 import { runtime_of } from "../src/runtime.js";
 import { limits, MIN_SHARED, MissingAsset, SAME_AS } from "../src/saved.js";
-import { display, fresh_log, identity, open_widget, sleep, TestManager, until } from "./harness.js";
+import { display, fresh_log, identity, open_widget, per_test, sleep, TestManager, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
+const t = per_test();
 const wait_ms = limits.wait_ms;
-beforeEach(() => {
-	manager = new TestManager();
-});
 afterEach(() => {
 	limits.wait_ms = wait_ms;
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
 });
 
 /** A module of about 20 KB that logs when it runs. */
@@ -40,7 +34,7 @@ function copies(text, json) {
 async function open_many(n, state = {}) {
 	const models = [];
 	for (let i = 0; i < n; i++) {
-		models.push((await open_widget(manager, { _esm: BIG, _css: STYLE, i, ...state })).model);
+		models.push((await open_widget(t.manager, { _esm: BIG, _css: STYLE, i, ...state })).model);
 	}
 	return models;
 }
@@ -104,7 +98,7 @@ test("every model restored from the deduplicated state gets its text, and runs n
 	// and what is styled from here on is the restored models'.
 	await Promise.all(live.map((m) => runtime_of(m)?.tasks));
 	await Promise.all(live.map((m) => m.close()));
-	// Put the holder last: references resolve through the manager whatever the order.
+	// Put the holder last: references resolve through the t.manager whatever the order.
 	const [holder, ...others] = Object.keys(saved.state);
 	const reordered = { ...saved, state: Object.fromEntries([...others, holder].map((id) => [id, saved.state[id]])) };
 
@@ -140,13 +134,13 @@ test("a reference whose holder is missing shows an error in the cell, without ha
 	limits.wait_ms = 200;
 	vi.spyOn(console, "error").mockImplementation(() => {});
 	const log = fresh_log();
-	const [model] = await manager.set_state({
+	const [model] = await t.manager.set_state({
 		version_major: 2,
 		version_minor: 0,
 		state: entry("orphan", { _esm: { [SAME_AS]: "gone" }, _css: { [SAME_AS]: "gone" }, i: 1 }),
 	});
 	expect(model.get("_esm")).toBeInstanceOf(MissingAsset);
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.querySelector(".esmwidget-error")).not.toBeNull());
 	expect(view.el.querySelector(".esmwidget-error-title")?.textContent).toBe(
 		"[esmwidget] test.Saved: could not restore _esm from the notebook's saved widget state",
@@ -163,13 +157,13 @@ test("two models that reference each other fail after the bound, they do not han
 	limits.wait_ms = 200;
 	vi.spyOn(console, "error").mockImplementation(() => {});
 	const started = performance.now();
-	const models = await manager.set_state({
+	const models = await t.manager.set_state({
 		version_major: 2,
 		version_minor: 0,
 		state: { ...entry("a", { _esm: { [SAME_AS]: "b" } }), ...entry("b", { _esm: { [SAME_AS]: "a" } }) },
 	});
 	expect(performance.now() - started).toBeLessThan(2000);
-	const views = await Promise.all(models.map((m) => display(manager, m)));
+	const views = await Promise.all(models.map((m) => display(t.manager, m)));
 	await until(() =>
 		expect(views.map((v) => v.el.querySelector(".esmwidget-error-message")?.textContent)).toEqual([
 			expect.stringMatching(/model b, which did not finish loading within 0.2 s/),
@@ -181,7 +175,7 @@ test("two models that reference each other fail after the bound, they do not han
 test("restoring saved state over a live model keeps its code when a reference cannot be resolved", async () => {
 	limits.wait_ms = 100;
 	const [live, other] = await open_many(2);
-	await manager.set_state({
+	await t.manager.set_state({
 		version_major: 2,
 		version_minor: 0,
 		state: {
@@ -191,13 +185,13 @@ test("restoring saved state over a live model keeps its code when a reference ca
 	});
 	expect([live.get("_esm"), live.get("i")]).toEqual([BIG, 7]);
 	expect([other.get("_esm"), other.get("i")]).toEqual([BIG, 8]);
-	const view = await display(manager, live);
+	const view = await display(t.manager, live);
 	await until(() => expect(view.el.textContent).toBe("big 7"));
 });
 
 test("a sync to the kernel never sends a reference", async () => {
 	const [a, b] = await open_many(2);
-	const { model: c, comm } = await open_widget(manager, { _esm: OTHER, _css: STYLE, i: 2 });
+	const { model: c, comm } = await open_widget(t.manager, { _esm: OTHER, _css: STYLE, i: 2 });
 	// In the same tick as a saved-state pass in which `a` holds BIG and `c` took no part.
 	expect(save([a, b]).state[b.model_id].state._esm).toEqual({ [SAME_AS]: a.model_id });
 	c.set({ _esm: BIG, i: 3 });
@@ -219,6 +213,6 @@ test("each pass names a holder inside itself, also two passes in one tick", asyn
 	await Promise.resolve();
 	expect(save([b]).state[b.model_id].state._esm).toBe(BIG); // a later tick starts afresh
 	// ManagerBase.get_state (all models, asynchronous) deduplicates the same way
-	const all = await manager.get_state();
+	const all = await t.manager.get_state();
 	expect(copies(BIG, JSON.stringify(all))).toBe(1);
 });

@@ -1,16 +1,8 @@
 // Binary values survive the trip both ways; code and style keys never leave the page.
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
-import { display, open_widget, TestManager, until } from "./harness.js";
+import { expect, test, vi } from "vitest";
+import { display, open_widget, per_test, until } from "./harness.js";
 
-/** @type {TestManager} */
-let manager;
-beforeEach(() => {
-	manager = new TestManager();
-});
-afterEach(() => {
-	vi.restoreAllMocks();
-	document.body.replaceChildren();
-});
+const t = per_test();
 
 /** @param {ArrayBuffer | ArrayBufferView} buffer */
 function bytes(buffer) {
@@ -20,7 +12,7 @@ function bytes(buffer) {
 }
 
 test("binary values set from JS reach the kernel as exact buffers", async () => {
-	const { model, comm } = await open_widget(manager, {
+	const { model, comm } = await open_widget(t.manager, {
 		_esm: `export default { render({ model, el }) {
 			const big = new Uint8Array([9, 9, 1, 2, 3, 9]);
 			model.set("part", big.subarray(2, 5));
@@ -31,7 +23,7 @@ test("binary values set from JS reach the kernel as exact buffers", async () => 
 			el.textContent = "saved";
 		} };`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("saved"));
 	const [update] = comm.updates();
 	const { state, buffer_paths } = update.data;
@@ -54,7 +46,7 @@ test("binary values set from JS reach the kernel as exact buffers", async () => 
 
 test("binary values from the kernel arrive as DataViews", async () => {
 	const { model } = await open_widget(
-		manager,
+		t.manager,
 		{
 			_esm: `export default { render({ model, el }) {
 				const blob = model.get("blob");
@@ -64,13 +56,13 @@ test("binary values from the kernel arrive as DataViews", async () => {
 		},
 		{ buffer_paths: [["blob"]], buffers: [new DataView(new Uint8Array([4, 5, 6]).buffer)] },
 	);
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("DataView 4,5,6"));
 });
 
 test("models in state are sent as IPY_MODEL_ references", async () => {
-	const other = await open_widget(manager, { _esm: "export default {};" });
-	const { model, comm } = await open_widget(manager, { _esm: "export default {};" });
+	const other = await open_widget(t.manager, { _esm: "export default {};" });
+	const { model, comm } = await open_widget(t.manager, { _esm: "export default {};" });
 	model.set("child", other.model);
 	model.save_changes();
 	expect(comm.updates()[0].data.state).toEqual({ child: `IPY_MODEL_${other.model.model_id}` });
@@ -78,7 +70,7 @@ test("models in state are sent as IPY_MODEL_ references", async () => {
 
 test("a module cannot set _esm, _css, _anywidget_id, _model_* or _view_*", async () => {
 	const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-	const { model, comm } = await open_widget(manager, {
+	const { model, comm } = await open_widget(t.manager, {
 		value: 0,
 		_esm: `export default { render({ model, el }) {
 			for (const key of ["_esm", "_css", "_anywidget_id", "_model_name", "_view_module"]) model.set(key, "evil");
@@ -87,7 +79,7 @@ test("a module cannot set _esm, _css, _anywidget_id, _model_* or _view_*", async
 			el.textContent = "done";
 		} };`,
 	});
-	const view = await display(manager, model);
+	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("done"));
 	expect(comm.updates().map((m) => m.data.state)).toEqual([{ value: 1 }]);
 	expect(model.get("_css")).toBe("");
