@@ -27,4 +27,6 @@ rm -rf src/esmwidget/labextension dist
   | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import esmwidget" # fails loudly if the install above did not happen
 # Point the installed labextension at the build folder so JS rebuilds show up without reinstalling.
+# (The classic nbextension stays the copy pip installed: the notebook server refuses to serve a
+# symlink that leads out of its data folder.)
 .venv/bin/jupyter-builder develop --overwrite . >/dev/null

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._labextension import labextension_paths as _jupyter_labextension_paths
+from ._labextension import nbextension_paths as _jupyter_nbextension_paths
 from ._serialization import widget_serialization
 from ._traits import WidgetTrait
 from ._version import __version__
@@ -18,5 +19,5 @@ def load_ipython_extension(ipython: object) -> None:
 
 __all__ = ["AnyWidget", "WidgetTrait", "__version__", "widget_serialization"]
 
-# Public for `jupyter labextension develop`; not part of the widget API.
-__all__ += ["_jupyter_labextension_paths"]
+# Public for the `jupyter labextension` / `nbextension` commands; not part of the widget API.
+__all__ += ["_jupyter_labextension_paths", "_jupyter_nbextension_paths"]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import comm
 
 from ._buffers import JSON_SCALARS, remove_buffers
+from ._hosts import marimo_identity
 from ._protocol import PROTOCOL_VERSION, TARGET_NAME
 
 if TYPE_CHECKING:
@@ -39,9 +40,10 @@ class Channel:
         self._on_message = on_message
         self._on_peer_close = on_peer_close
         self.closed = False
-        self.comm: BaseComm = comm.create_comm(
+        create_comm = comm.create_comm
+        self.comm: BaseComm = create_comm(
             target_name=TARGET_NAME,
-            data={"state": json_state, "buffer_paths": buffer_paths},
+            data={"state": marimo_identity(json_state, create_comm), "buffer_paths": buffer_paths},
             metadata={"version": PROTOCOL_VERSION},
             # comm annotates buffers as list[bytes]; memoryviews work at runtime and avoid copies.
             buffers=cast("list[bytes]", buffers),

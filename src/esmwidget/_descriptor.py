@@ -17,13 +17,13 @@ from ._comm import Channel, Incoming
 from ._commands import collect_commands
 from ._control import ensure_control_target
 from ._env import echo_enabled
+from ._hosts import mimebundle
 from ._inbox import MsgCallback, is_protected, register, route, sent_by_front_end
 from ._protocol import (
     HMR_ERROR_KIND,
     HMR_OK_KIND,
     MODEL_NAME,
     MODULE_NAME,
-    VIEW_MIME_TYPE,
     VIEW_NAME,
 )
 from ._state import StateAdapter, adapter_for
@@ -179,17 +179,14 @@ class ObjectModel:
         """The model id; opens the comm if it is not open yet."""
         return self._open().comm_id
 
-    def __call__(self, **kwargs: Any) -> dict[str, Any] | None:
+    def __call__(self, **kwargs: Any) -> dict[str, Any] | tuple[dict[str, Any], Any] | None:
         """Return the mimebundle (IPython calls ``obj._repr_mimebundle_(include, exclude)``)."""
         del kwargs
         obj = self.target()
         channel = self._open()
         if self.descriptor.no_view or channel.closed:
             return None
-        return {
-            "text/plain": repr(obj),
-            VIEW_MIME_TYPE: {"version_major": 2, "version_minor": 1, "model_id": channel.comm_id},
-        }
+        return mimebundle(repr(obj), channel.comm_id)
 
     def get_state(self, keys: Sequence[str] | None = None) -> dict[str, Any]:
         """The full (or partial) state: identity, `_esm`/`_css`, extra keys and the object's."""

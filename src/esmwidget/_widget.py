@@ -16,13 +16,13 @@ from ._comm import Channel, Incoming
 from ._commands import collect_commands
 from ._control import ensure_control_target
 from ._env import echo_enabled
+from ._hosts import mimebundle
 from ._inbox import MsgCallback, is_protected, register, route, sent_by_front_end
 from ._protocol import (
     HMR_ERROR_KIND,
     HMR_OK_KIND,
     MODEL_NAME,
     MODULE_NAME,
-    VIEW_MIME_TYPE,
     VIEW_NAME,
 )
 from ._version import __version__, semver_range
@@ -133,6 +133,11 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         return self._esmwidget_channel.comm_id
 
     @property
+    def _model_id(self) -> str:
+        # The name ipywidgets and hosts built for it (marimo's `mo.ui.anywidget`) read.
+        return self.model_id
+
+    @property
     def comm(self) -> Any:
         """The underlying comm (None after close), for code written against ipywidgets."""
         if self._esmwidget_channel is None or self._esmwidget_channel.closed:
@@ -169,6 +174,14 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
             value = getattr(self, name)
             state[name] = value if to_json is None else to_json(value, self)
         return state
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Apply state in the front end's JSON form, exactly as an ``update`` from it is applied.
+
+        Code, style and identity keys are refused, values are validated and echoed; hosts that
+        deliver front-end changes through this method (marimo) get the same rules as the comm.
+        """
+        self._esmwidget_apply_update(dict(state))
 
     def send_state(self, key: str | Iterable[str] | None = None) -> None:
         """Send synced traits (all when `key` is None) to the front end as one ``update``."""
@@ -364,17 +377,12 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
 
     # -- display ----------------------------------------------------------------------------
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | tuple[dict[str, Any], Any]:
         del kwargs
-        data: dict[str, Any] = {"text/plain": self._esmwidget_text_repr()}
         channel = self._esmwidget_channel
-        if self._view_name is not None and channel is not None and not channel.closed:
-            data[VIEW_MIME_TYPE] = {
-                "version_major": 2,
-                "version_minor": 1,
-                "model_id": channel.comm_id,
-            }
-        return data
+        shown = self._view_name is not None and channel is not None and not channel.closed
+        model_id = channel.comm_id if shown and channel is not None else None
+        return mimebundle(self._esmwidget_text_repr(), model_id)
 
     def _esmwidget_text_repr(self) -> str:
         # Cheap by design: scalar user traits only, cut short (anywidget #899).

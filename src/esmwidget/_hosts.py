@@ -1,0 +1,56 @@
+"""What changes outside JupyterLab: Colab's widget manager and marimo's comm identity.
+
+Both are detected without importing the host: Colab by its ``google.colab.output`` module being
+loaded, marimo by its replacement of ``comm.create_comm`` (docs/hosts.md says what each host needs).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from ._protocol import VIEW_MIME_TYPE
+
+__all__ = ["enable_colab", "marimo_identity", "mimebundle"]
+
+# The `_model_module` marimo's comm provider requires before it hands out a real comm; any other
+# value gets a no-op comm. marimo's front end runs `_esm` itself, so the name picks no loader.
+MARIMO_MODULE = "anywidget"
+
+_colab_enabled: set[int] = set()
+
+
+def mimebundle(text: str, model_id: str | None) -> dict[str, Any] | tuple[dict[str, Any], Any]:
+    """The display data of a widget: its text, and its view when `model_id` is given.
+
+    In Colab the view also names Colab's custom widget manager in the metadata: Colab's display
+    hook misses execute results otherwise (manzt/anywidget#63).
+    """
+    data: dict[str, Any] = {"text/plain": text}
+    if model_id is None:
+        return data
+    data[VIEW_MIME_TYPE] = {"version_major": 2, "version_minor": 1, "model_id": model_id}
+    url = enable_colab()
+    if url is None:
+        return data
+    return data, {VIEW_MIME_TYPE: {"colab": {"custom_widget_manager": {"url": url}}}}
+
+
+def enable_colab() -> str | None:
+    """In Colab, turn on its custom widget manager once; return that manager's URL, if any."""
+    output = sys.modules.get("google.colab.output")
+    if output is None:
+        return None
+    if id(output) not in _colab_enabled:
+        _colab_enabled.add(id(output))
+        output.enable_custom_widget_manager()
+    url = getattr(getattr(output, "_widgets", None), "_installed_url", None)
+    return url if isinstance(url, str) and url else None
+
+
+def marimo_identity(state: dict[str, Any], create_comm: object) -> dict[str, Any]:
+    """The open state to send through `create_comm`: marimo's provider needs anywidget's module."""
+    module = getattr(create_comm, "__module__", None) or ""
+    if not module.startswith("marimo."):
+        return state
+    return {**state, "_model_module": MARIMO_MODULE, "_view_module": MARIMO_MODULE}
