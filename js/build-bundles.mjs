@@ -6,6 +6,8 @@
 //   @jupyter-widgets/base. Minified, but identifiers are kept so stack traces name the loader.
 // - src/esmwidget/nbextension/: the same file as index.js plus extension.js (js/nbextension),
 //   which the wheel installs as the classic nbextension `esmwidget`.
+// - src/esmwidget/_static/page.js: the runtime of pages with no kernel (js/src/page), which
+//   esmwidget.export_html and the nbconvert exporter inline into the HTML they write.
 //
 // It runs before jupyter-builder, which bundles package.json's main (this AMD file) as the lab
 // extension's `./index` and fails if it does not exist yet.
@@ -17,6 +19,7 @@ const root = new URL("../", import.meta.url);
 const pkg = JSON.parse(await readFile(new URL("package.json", root), "utf8"));
 const amd = "dist/index.js";
 const nbextension = "src/esmwidget/nbextension";
+const page = "src/esmwidget/_static/page.js";
 
 await build({
 	absWorkingDir: root.pathname,
@@ -46,9 +49,27 @@ await mkdir(new URL(`${nbextension}/`, root), { recursive: true });
 await copyFile(new URL(amd, root), new URL(`${nbextension}/index.js`, root));
 await copyFile(new URL("js/nbextension/extension.js", root), new URL(`${nbextension}/extension.js`, root));
 
-const { size } = await stat(new URL(amd, root));
-console.log(`${amd}: ${(size / 1024).toFixed(1)} KB, AMD define([${BASE}]) -> { AnyModel, AnyView, version }`);
+await build({
+	absWorkingDir: root.pathname,
+	entryPoints: ["js/src/page/main.js"],
+	outfile: page,
+	bundle: true,
+	format: "iife",
+	platform: "browser",
+	target: "es2022",
+	legalComments: "none",
+	minifyWhitespace: true,
+	minifySyntax: true,
+	banner: { js: `// esmwidget ${pkg.version}: the runtime of pages with no kernel. Built by js/build-bundles.mjs.` },
+});
+// The file is inlined as the text of a <script> element, where these would end it early.
+const inlined = await readFile(new URL(page, root), "utf8");
+if (/<\/script|<!--/i.test(inlined)) throw new Error(`${page} contains "</script" or "<!--"; it cannot be inlined.`);
+
+const kb = async (/** @type {string} */ file) => `${((await stat(new URL(file, root))).size / 1024).toFixed(1)} KB`;
+console.log(`${amd}: ${await kb(amd)}, AMD define([${BASE}]) -> { AnyModel, AnyView, version }`);
 console.log(`${nbextension}/: index.js, extension.js`);
+console.log(`${page}: ${await kb(page)}, the page runtime`);
 
 /**
  * Load the AMD file as a requirejs host would, against stand-in base classes.

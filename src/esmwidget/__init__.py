@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._labextension import labextension_paths as _jupyter_labextension_paths
 from ._labextension import nbextension_paths as _jupyter_nbextension_paths
 from ._serialization import widget_serialization
 from ._traits import WidgetTrait
 from ._version import __version__
 from ._widget import AnyWidget
+
+if TYPE_CHECKING:
+    from ._export import export_html, to_html
 
 
 def load_ipython_extension(ipython: object) -> None:
@@ -17,7 +22,25 @@ def load_ipython_extension(ipython: object) -> None:
     load(ipython)
 
 
-__all__ = ["AnyWidget", "WidgetTrait", "__version__", "widget_serialization"]
+__all__ = [
+    "AnyWidget",
+    "WidgetTrait",
+    "__version__",
+    "export_html",
+    "to_html",
+    "widget_serialization",
+]
 
 # Public for the `jupyter labextension` / `nbextension` commands; not part of the widget API.
 __all__ += ["_jupyter_labextension_paths", "_jupyter_nbextension_paths"]
+
+
+def __getattr__(name: str) -> Any:
+    # Exporting is rare: its modules (html, base64, importlib.resources) load on first use and
+    # stay off `import esmwidget`.
+    if name in ("export_html", "to_html"):
+        from . import _export  # noqa: PLC0415
+
+        return getattr(_export, name)
+    msg = f"module 'esmwidget' has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -9,6 +9,7 @@ CONTROL_PROTOCOL_VERSION = "1.0.0"
 TARGET_NAME = "jupyter.widget"
 CONTROL_TARGET_NAME = "jupyter.widget.control"
 VIEW_MIME_TYPE = "application/vnd.jupyter.widget-view+json"
+STATE_MIME_TYPE = "application/vnd.jupyter.widget-state+json"
 MODULE_NAME = "esmwidget"
 MODEL_NAME = "AnyModel"
 VIEW_NAME = "AnyView"
@@ -17,6 +18,11 @@ COMMAND_KIND = "anywidget-command"
 COMMAND_RESPONSE_KIND = "anywidget-command-response"
 HMR_ERROR_KIND = "esmwidget-hmr-error"
 HMR_OK_KIND = "esmwidget-hmr-ok"
+
+# Saved widget state holds each long `_esm`/`_css` text once; later models with the same text
+# save `{SAME_AS: <model id of the first>}` (js/src/saved.js reads and writes it in JupyterLab).
+SAME_AS = "esmwidget_same_as"
+SAME_AS_MIN_LENGTH = 128
 
 # Keys a front end may never write (PROTOCOL.md section 1b): code, style and identity.
 PROTECTED_KEYS = frozenset({"_esm", "_css", "_anywidget_id", "_view_count"})

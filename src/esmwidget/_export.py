@@ -1,0 +1,166 @@
+"""Standalone HTML: widgets in one page that needs no kernel and no network.
+
+Loader, modules, styles and state are inlined, and each long `_esm`/`_css` is saved once.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import _registry
+from ._buffers import remove_buffers
+from ._page import document, renders, view_tag
+from ._protocol import SAME_AS, SAME_AS_MIN_LENGTH
+
+__all__ = ["export_html", "to_html"]
+
+_REFERENCE = "IPY_MODEL_"
+_LINKS = ("LinkModel", "DirectionalLinkModel")
+
+
+def to_html(*widgets: Any, title: str = "esmwidget") -> str:
+    """Return one self-contained HTML page showing `widgets`, live, with no kernel.
+
+    Clicks and other changes update the page's own state: views of one widget stay in step,
+    child widgets render, and ``jslink``-ed values follow each other. Nothing is sent anywhere
+    (commands fail with a message saying there is no kernel). The page loads nothing from the
+    network unless a widget's own module imports from a URL.
+
+    Parameters
+    ----------
+    *widgets
+        `AnyWidget` instances or objects with a `MimeBundleDescriptor`, shown in this order. The
+        widgets they reference (child widgets, link ends) come along without a view.
+    title
+        The page title.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a widget.
+
+    Examples
+    --------
+    >>> page = esmwidget.to_html(Counter(count=3))  # doctest: +SKIP
+    """
+    models = [_model_of(widget) for widget in widgets]
+    states = _with_dependencies(models)
+    body = "\n".join(_output(str(model.model_id), states[str(model.model_id)]) for model in models)
+    return document(title, body, manager_state(states))
+
+
+def export_html(path: str | os.PathLike[str], *widgets: Any, title: str | None = None) -> Path:
+    """Write `to_html(*widgets)` to `path` (UTF-8) and return the path.
+
+    The title defaults to the file name without its suffix.
+    """
+    target = Path(path)
+    page = to_html(*widgets, title=title if title is not None else target.stem)
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
+def manager_state(states: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The widget-state document (version 2.0, as ipywidgets' embedding writes it).
+
+    `states` maps model ids to full states; binary values become base64 buffers, and a long
+    `_esm`/`_css` seen before is saved as a reference to the first model holding it.
+    """
+    holders: dict[tuple[str, str], str] = {}
+    saved: dict[str, Any] = {}
+    for model_id, full in states.items():
+        state, paths, buffers = remove_buffers(full)
+        for key in ("_esm", "_css"):
+            text = state.get(key)
+            if isinstance(text, str) and len(text) >= SAME_AS_MIN_LENGTH:
+                holder = holders.setdefault((key, text), model_id)
+                if holder != model_id:
+                    state = {**state, key: {SAME_AS: holder}}
+        entry: dict[str, Any] = {
+            "model_name": state.get("_model_name", ""),
+            "model_module": state.get("_model_module", ""),
+            "model_module_version": state.get("_model_module_version", ""),
+            "state": state,
+        }
+        if buffers:
+            entry["buffers"] = [
+                {"encoding": "base64", "path": path, "data": base64.b64encode(buf).decode()}
+                for path, buf in zip(paths, buffers, strict=True)
+            ]
+        saved[model_id] = entry
+    return {"version_major": 2, "version_minor": 0, "state": saved}
+
+
+def _model_of(widget: Any) -> Any:
+    if hasattr(widget, "get_state") and isinstance(getattr(widget, "model_id", None), str):
+        return widget
+    from ._descriptor import model_for  # noqa: PLC0415 - described objects only
+
+    try:
+        return model_for(widget)
+    except TypeError:
+        msg = (
+            f"esmwidget.to_html() got {type(widget).__qualname__!r}, which is not a widget. "
+            "Pass AnyWidget instances or objects whose class has a MimeBundleDescriptor."
+        )
+        raise TypeError(msg) from None
+
+
+def _exported_state(model: Any) -> dict[str, Any]:
+    # A trait tagged `export=False` stays out of exported pages (a token, a local path).
+    state: dict[str, Any] = model.get_state()
+    traits = model.traits() if callable(getattr(model, "traits", None)) else {}
+    hidden = {name for name, trait in traits.items() if trait.metadata.get("export") is False}
+    return {key: value for key, value in state.items() if key not in hidden}
+
+
+def _with_dependencies(models: list[Any]) -> dict[str, dict[str, Any]]:
+    """The states of `models`, of every widget they reference, and of links between those."""
+    states: dict[str, dict[str, Any]] = {}
+    queue = list(models)
+    while queue:
+        model = queue.pop(0)
+        model_id = str(model.model_id)
+        if model_id in states:
+            continue
+        states[model_id] = _exported_state(model)
+        for ref in _references(states[model_id]):
+            child = _registry.get(ref)
+            if child is not None:
+                queue.append(child)
+    for model_id, widget in list(_registry.ipywidgets_instances().items()):
+        if getattr(widget, "_model_name", None) in _LINKS and model_id not in states:
+            state = _exported_state(widget)
+            ends = [list(_references(state.get(key))) for key in ("source", "target")]
+            if all(end and set(end) <= set(states) for end in ends):
+                states[model_id] = state
+    return states
+
+
+def _references(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        if value.startswith(_REFERENCE):
+            yield value[len(_REFERENCE) :]
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _references(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _references(item)
+
+
+def _output(model_id: str, state: dict[str, Any]) -> str:
+    if state.get("_view_name") is None:
+        return ""
+    if renders(state.get("_model_name"), state.get("_model_module")):
+        return f'<div class="esmwidget-output">{view_tag(model_id)}</div>'
+    name = f"{state.get('_model_module')}.{state.get('_model_name')}"
+    return (
+        f'<div class="esmwidget-output esmwidget-foreign">{html.escape(name)} needs its own '
+        "front end and a CDN to render; it is not shown in this offline page.</div>"
+    )
