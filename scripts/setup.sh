@@ -22,11 +22,10 @@ npm install --no-audit --no-fund --loglevel=error
 
 echo "== building the front end and installing esmwidget (editable) with its test tools"
 # A stale build would be shipped as is (skip-if-exists): always start from a clean output.
-rm -rf src/esmwidget/labextension dist
+rm -rf src/esmwidget/labextension src/esmwidget/nbextension src/esmwidget/_static dist
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,docs]" 2>&1 \
   | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import esmwidget" # fails loudly if the install above did not happen
-# Point the installed labextension at the build folder so JS rebuilds show up without reinstalling.
-# (The classic nbextension stays the copy pip installed: the notebook server refuses to serve a
-# symlink that leads out of its data folder.)
-.venv/bin/jupyter-builder develop --overwrite . >/dev/null
+# The lab and classic extensions are the copies pip installed, as a user's install has them:
+# Voila and the classic notebook refuse to serve a symlink that leads out of their data folder,
+# so `jupyter-builder develop` (live JS rebuilds, see js/README.md) would break those pages.
