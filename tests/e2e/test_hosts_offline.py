@@ -99,8 +99,10 @@ def offline(page: Page) -> list[str]:
 
 
 def test_export_html_runs_widgets_with_no_kernel_and_no_network(
-    page: Page, offline: list[str], tmp_path: Path
+    page: Page, offline: list[str], tmp_path: Path, comms: object
 ) -> None:
+    # `comms` (esmwidget.testing): the widgets live in this test process on fake comms, closed
+    # at teardown, so none of them lingers into later tests.
     shared = Counter(count=3)
     others = [Counter(count=10 + i) for i in range(3)]
     card = Card(caption="inside a card", body=shared)

@@ -182,6 +182,7 @@ def test_marimo_hands_out_a_real_comm_and_mo_ui_anywidget_syncs(marimo_comms):
     assert ui.value["count"] == 7
     # Python still knows itself as esmwidget; only marimo's open message says anywidget.
     assert w._model_module == "esmwidget"
+    w.close()
 
 
 def test_set_state_refuses_code_and_identity_like_the_comm_does(comms, caplog):
