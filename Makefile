@@ -6,7 +6,7 @@ BENCH_ARGS ?=
 
 .PHONY: bench bench-tiny bench-browser bench-browser-tiny bench-browser-setup
 
-# anywidget and ipywidgets go into their own venv: the test venv (.venv) must never have them.
+# anywidget goes into its own venv with ipywidgets: the test venv (.venv) must never have it.
 # SKIP_JUPYTER_BUILDER=1 skips the npm build: these figures need only the Python code.
 $(BENCH_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(BENCH_VENV)

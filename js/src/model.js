@@ -11,6 +11,20 @@ export function is_protected(/** @type {string} */ key) {
 	);
 }
 
+/** The Backbone model behind each proxy, for `widget_manager.create_view(proxy)`. */
+/** @type {WeakMap<object, WidgetModel>} */
+const models = new WeakMap();
+
+/**
+ * The Backbone model behind a proxy (or the model itself).
+ *
+ * @param {unknown} model
+ * @returns {WidgetModel}
+ */
+export function model_of(model) {
+	return models.get(/** @type {object} */ (model)) ?? /** @type {WidgetModel} */ (model);
+}
+
 /**
  * @param {WidgetModel} model
  * @param {AbortSignal} signal listeners added through the proxy are removed when it aborts
@@ -21,7 +35,8 @@ export function model_proxy(model, signal) {
 	// so aborting never touches listeners of the host or of other contexts.
 	const context = {};
 	signal.addEventListener("abort", () => model.off(null, null, context), { once: true });
-	return {
+	/** @type {AnyModel} */
+	const proxy = {
 		get: (key) => model.get(key),
 		set(key, value) {
 			if (is_protected(key)) {
@@ -54,6 +69,13 @@ export function model_proxy(model, signal) {
 			async get_model(model_id) {
 				return /** @type {any} */ (model_proxy(await model.widget_manager.get_model(model_id), signal));
 			},
+			// The page's own manager makes the view (an ipywidgets slider, an esmwidget widget):
+			// put `view.el` where it goes, and `view.remove()` it when done.
+			create_view(child, options = {}) {
+				return model.widget_manager.create_view(model_of(child), options);
+			},
 		},
 	};
+	models.set(proxy, model);
+	return proxy;
 }

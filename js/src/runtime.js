@@ -378,9 +378,7 @@ export class Runtime {
 			getWidget: async (ref) => {
 				const model = await this.#resolve(ref);
 				const child = runtime_of(model);
-				if (!child) {
-					throw new Error(`[esmwidget] ${this.id}: host.getWidget(${JSON.stringify(ref)}) is not an esmwidget model.`);
-				}
+				if (!child) return this.#foreign_widget(model, ref, signal);
 				child.activate();
 				await child.tasks;
 				/** @type {ChildWidget} */
@@ -395,6 +393,41 @@ export class Runtime {
 					},
 				};
 				return widget;
+			},
+		};
+	}
+
+	/**
+	 * A child that is not an esmwidget widget (an ipywidgets slider, another library's widget):
+	 * the page's widget manager makes its view, as a container of that library would.
+	 *
+	 * @param {WidgetModel} model
+	 * @param {string} ref
+	 * @param {AbortSignal} signal
+	 * @returns {ChildWidget}
+	 */
+	#foreign_widget(model, ref, signal) {
+		const manager = model.widget_manager;
+		if (typeof manager?.create_view !== "function") {
+			const name = `${model.get("_model_module")}.${model.get("_model_name")}`;
+			throw new Error(
+				`[esmwidget] ${this.id}: host.getWidget(${JSON.stringify(ref)}) is a ${name} widget, and this page has no widget manager that can draw it.`,
+			);
+		}
+		return {
+			exports: undefined,
+			render: async ({ el, signal: own }) => {
+				const lifetime = own ? AbortSignal.any([signal, own]) : signal;
+				if (lifetime.aborted) return;
+				const view = await manager.create_view(model, {});
+				if (lifetime.aborted) {
+					view.remove();
+					return;
+				}
+				el.append(view.el);
+				// What an output area does once a view is in the page: views finish their layout on it.
+				view.trigger("displayed");
+				lifetime.addEventListener("abort", () => view.remove(), { once: true });
 			},
 		};
 	}

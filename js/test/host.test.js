@@ -36,3 +36,49 @@ test("host.getModel and host.getWidget render a child widget inside the parent",
 		expect(log.at(-1)).toBe("child view aborted");
 	}
 });
+
+/** A model of another library: a plain DOMWidget whose view the page's manager makes. */
+const FOREIGN = {
+	_model_name: "DOMWidgetModel",
+	_model_module: "@jupyter-widgets/base",
+	_model_module_version: "2.0.0",
+	_view_name: "DOMWidgetView",
+	_view_module: "@jupyter-widgets/base",
+	_view_module_version: "2.0.0",
+};
+
+test("host.getWidget draws a widget of another library with the page's widget manager", async () => {
+	const foreign = await open_widget(t.manager, FOREIGN);
+	const SLOT = `export default { async render({ model, el, host }) {
+		const child = await host.getWidget(model.get("child"));
+		const slot = document.createElement("section");
+		el.append(slot);
+		await child.render({ el: slot });
+	} };`;
+	const parent = await open_widget(t.manager, { child: `IPY_MODEL_${foreign.model.model_id}`, _esm: SLOT });
+	const view = await display(t.manager, parent.model);
+	await until(() => expect(view.el.querySelector("section")?.children).toHaveLength(1));
+	const child_el = /** @type {HTMLElement} */ (view.el.querySelector("section > *"));
+	const child_view = await Object.values(/** @type {any} */ (foreign.model).views)[0];
+	expect(child_view.el).toBe(child_el);
+	let removed = false;
+	child_view.once("remove", () => {
+		removed = true;
+	});
+	view.remove(); // the parent's lifetime ends: so does the child's view
+	expect(removed).toBe(true);
+});
+
+test("widget_manager.create_view takes the model proxies get_model gives", async () => {
+	const foreign = await open_widget(t.manager, FOREIGN);
+	const VIEW = `export default { async render({ model, el }) {
+		const child = await model.widget_manager.get_model(model.get("child").slice("IPY_MODEL_".length));
+		const view = await model.widget_manager.create_view(child);
+		view.el.classList.add("made-here");
+		el.append(view.el);
+	} };`;
+	const parent = await open_widget(t.manager, { child: `IPY_MODEL_${foreign.model.model_id}`, _esm: VIEW });
+	const view = await display(t.manager, parent.model);
+	await until(() => expect(view.el.querySelector(".made-here")).not.toBeNull());
+	expect(Object.keys(/** @type {any} */ (foreign.model).views)).toHaveLength(1);
+});

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._ipywidgets import install as _adapt_ipywidgets_when_imported
 from ._labextension import labextension_paths as _jupyter_labextension_paths
 from ._labextension import nbextension_paths as _jupyter_nbextension_paths
 from ._serialization import widget_serialization
@@ -13,6 +14,9 @@ from ._widget import AnyWidget
 
 if TYPE_CHECKING:
     from ._export import export_html, to_html
+
+# ipywidgets' containers and links take esmwidget widgets once the user imports ipywidgets.
+_adapt_ipywidgets_when_imported()
 
 
 def load_ipython_extension(ipython: object) -> None:

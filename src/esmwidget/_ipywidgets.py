@@ -1,0 +1,221 @@
+"""Where the user has ipywidgets: its containers, links and ``close_all`` take esmwidget widgets.
+
+esmwidget never imports ipywidgets. When the user's code does (before or after esmwidget, in any
+cell), ipywidgets is adapted right after its ``widgets/widget.py`` runs, before its containers are
+defined. Three of its checks are widened; nothing else changes (docs/ipywidgets.md):
+
+- the children of every container (``Box`` and its subclasses: ``HBox``, ``VBox``, ``GridBox``,
+  ``Tab``, ``Accordion``, ``Stack``, yours) and the ends of ``jslink``/``jsdlink`` also accept
+  esmwidget widgets;
+- its ``widget_serialization`` writes an esmwidget widget as ``"IPY_MODEL_<id>"`` (and reads the
+  reference back), as it does its own widgets;
+- ``Widget.close_all()`` closes esmwidget widgets too.
+
+The front end needs nothing: ipywidgets' container and link views resolve the references through
+the widget manager, which holds esmwidget's models like any other.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+import traitlets
+
+from . import _registry
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
+    from importlib.machinery import ModuleSpec
+
+__all__ = ["esm_model_id", "install"]
+
+_WIDGET_MODULE = "ipywidgets.widgets.widget"
+_REFERENCE = "IPY_MODEL_"
+_MARK = "__esmwidget_adapted__"
+_SCALARS = (str, bytes, int, float, bool, type(None))
+
+
+def esm_model_id(value: Any) -> str | None:
+    """The model id of an esmwidget widget (plain or described object), else None."""
+    if isinstance(value, _SCALARS):
+        return None
+    from ._descriptor import MimeBundleDescriptor, ObjectModel, model_for  # noqa: PLC0415
+    from ._widget import AnyWidget  # noqa: PLC0415
+
+    if isinstance(value, AnyWidget | ObjectModel):
+        return value.model_id
+    if isinstance(getattr(type(value), "_repr_mimebundle_", None), MimeBundleDescriptor):
+        return model_for(value).model_id
+    return None
+
+
+def install() -> None:
+    """Adapt ipywidgets now if it is imported, else as soon as it is (``import esmwidget``)."""
+    module = sys.modules.get(_WIDGET_MODULE)
+    if module is not None:
+        adapt(module)
+    elif _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+
+
+def adapt(module: types.ModuleType) -> None:
+    """Widen the checks of ipywidgets' `widget` module, once."""
+    widget_class = getattr(module, "Widget", None)
+    if widget_class is None or getattr(widget_class, _MARK, False):
+        return
+    setattr(widget_class, _MARK, True)
+    _adapt_serialization(module, widget_class)
+    _adapt_close_all(widget_class)
+    for cls in _subclasses(widget_class):
+        _widen_traits(cls, widget_class)
+    original = widget_class.__dict__.get("__init_subclass__")
+
+    def init_subclass(cls: type, /, **kwargs: Any) -> None:
+        if original is not None:
+            original.__func__(cls, **kwargs)
+        else:
+            super(widget_class, cls).__init_subclass__(**kwargs)
+        _widen_traits(cls, widget_class)
+
+    widget_class.__init_subclass__ = classmethod(init_subclass)
+
+
+# -- serialization -------------------------------------------------------------------------
+
+
+def _adapt_serialization(module: Any, widget_class: type) -> None:
+    old_to, old_from = module._widget_to_json, module._json_to_widget
+
+    def widget_to_json(x: Any, obj: Any) -> Any:
+        # ipywidgets' own function recurses through the module global, so containers of
+        # esmwidget widgets come back here for each item.
+        if not isinstance(x, dict | list | tuple | widget_class):
+            model_id = esm_model_id(x)
+            if model_id is not None:
+                return _REFERENCE + model_id
+        return old_to(x, obj)
+
+    def json_to_widget(x: Any, obj: Any) -> Any:
+        if isinstance(x, str) and x.startswith(_REFERENCE):
+            found = _registry.get(x[len(_REFERENCE) :])
+            if found is not None:
+                return found
+        return old_from(x, obj)
+
+    replacements = {old_to: widget_to_json, old_from: json_to_widget}
+    module._widget_to_json, module._json_to_widget = widget_to_json, json_to_widget
+    serialization = module.widget_serialization
+    for key, value in list(serialization.items()):
+        serialization[key] = replacements.get(value, value)
+    # Traits tagged before now hold the old functions in their metadata.
+    for cls in _subclasses(widget_class):
+        for trait in cls.__dict__.values():
+            metadata = getattr(trait, "metadata", None)
+            if isinstance(metadata, dict):
+                for key in ("to_json", "from_json"):
+                    if metadata.get(key) in replacements:
+                        metadata[key] = replacements[metadata[key]]
+
+
+def _adapt_close_all(widget_class: Any) -> None:
+    original = widget_class.close_all.__func__
+
+    def close_all(cls: type) -> None:
+        original(cls)
+        for _, widget in _registry.live():
+            widget.close()
+
+    close_all.__doc__ = original.__doc__
+    widget_class.close_all = classmethod(close_all)
+
+
+# -- traits holding widgets ----------------------------------------------------------------
+
+
+def _widen_traits(cls: type, widget_class: type) -> None:
+    """Let `cls`'s container children and link ends hold esmwidget widgets.
+
+    Only these two: they use nothing but a widget's model id. Traits elsewhere that take a
+    `Widget` (AppLayout's areas, for one) then set its `layout`, which esmwidget widgets lack.
+    """
+    for name, trait in list(cls.__dict__.items()):
+        children = name == "children" and cls.__name__ == "Box"
+        if not (children or type(trait).__name__ == "WidgetTraitTuple"):
+            continue
+        for inner in (getattr(trait, "_trait", None), *(getattr(trait, "_traits", None) or ())):
+            if getattr(inner, "klass", None) is widget_class and not getattr(inner, _MARK, False):
+                inner.validate = _accepting_esmwidget(inner.validate)
+                setattr(inner, _MARK, True)
+
+
+def _accepting_esmwidget(validate: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def validate_widget(obj: Any, value: Any) -> Any:
+        try:
+            return validate(obj, value)
+        except traitlets.TraitError:
+            if esm_model_id(value) is None:
+                raise
+            return value
+
+    return validate_widget
+
+
+def _subclasses(cls: type) -> list[type]:
+    seen: list[type] = [cls]
+    sub: type
+    for sub in cls.__subclasses__():
+        seen.extend(s for s in _subclasses(sub) if s not in seen)
+    return seen
+
+
+# -- the import hook -----------------------------------------------------------------------
+
+
+# Plain classes with the finder and loader methods: importlib.abc costs 8 ms of import time.
+class _Finder:
+    """Finds nothing itself: wraps the loader of ipywidgets' `widget` module to adapt it.
+
+    The other finders find the module; its loader is wrapped so that `adapt` runs right after.
+    """
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None,
+        target: types.ModuleType | None = None,
+    ) -> ModuleSpec | None:
+        if fullname != _WIDGET_MODULE:
+            return None
+        for finder in list(sys.meta_path):
+            find = getattr(finder, "find_spec", None)
+            if finder is self or find is None:
+                continue
+            spec: ModuleSpec | None = find(fullname, path, target)
+            if spec is not None:
+                if spec.loader is None:
+                    return None
+                # A Loader by its methods, not by the importlib.abc base class.
+                spec.loader = cast("Loader", _AdaptingLoader(spec.loader))
+                return spec
+        return None
+
+
+class _AdaptingLoader:
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: ModuleSpec) -> types.ModuleType | None:
+        module: types.ModuleType | None = self.loader.create_module(spec)
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        self.loader.exec_module(module)
+        if _FINDER in sys.meta_path:
+            sys.meta_path.remove(_FINDER)
+        adapt(module)
+
+
+_FINDER = _Finder()
