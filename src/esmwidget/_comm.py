@@ -51,6 +51,20 @@ class Channel:
         self.comm.on_msg(self._receive)
         self.comm.on_close(self._peer_closed)
 
+    def adopt(self, new: BaseComm) -> None:
+        """Carry on over `new`, a comm a host opened for this widget with its state.
+
+        Hosts built on ipywidgets (Panel, shinywidgets) give each widget a comm of their own by
+        assigning ``widget.comm``; the old comm is left as it was, only no longer listened to.
+        """
+        if new is self.comm:
+            return
+        # As ipywidgets does, rely on `on_msg` only: hosts' placeholder comms have nothing else.
+        _listen(self.comm, None, None)
+        _listen(new, self._receive, self._peer_closed)
+        self.comm = new
+        self.closed = False
+
     @property
     def comm_id(self) -> str:
         """The comm id, which is the widget's model id."""
@@ -115,3 +129,10 @@ class Channel:
         if not self.closed:
             self.closed = True
             self._on_peer_close()
+
+
+def _listen(comm_: Any, on_msg: Any, on_close: Any) -> None:
+    for name, callback in (("on_msg", on_msg), ("on_close", on_close)):
+        register = getattr(comm_, name, None)
+        if callable(register):
+            register(callback)

@@ -9,7 +9,11 @@ defined. Three of its checks are widened; nothing else changes (docs/ipywidgets.
   esmwidget widgets;
 - its ``widget_serialization`` writes an esmwidget widget as ``"IPY_MODEL_<id>"`` (and reads the
   reference back), as it does its own widgets;
-- ``Widget.close_all()`` closes esmwidget widgets too.
+- ``Widget.close_all()`` closes esmwidget widgets too, and ``Widget.get_manager_state()`` (what
+  ``ipywidgets.embed`` saves) includes them.
+
+New esmwidget widgets also go through ipywidgets' widget-construction callback (`announce`), where
+Panel and shinywidgets give widgets a comm of their own.
 
 The front end needs nothing: ipywidgets' container and link views resolve the references through
 the widget manager, which holds esmwidget's models like any other.
@@ -30,9 +34,10 @@ if TYPE_CHECKING:
     from importlib.abc import Loader
     from importlib.machinery import ModuleSpec
 
-__all__ = ["esm_model_id", "install"]
+__all__ = ["announce", "esm_model_id", "install"]
 
 _WIDGET_MODULE = "ipywidgets.widgets.widget"
+_EMBED_MODULE = "ipywidgets.embed"
 _REFERENCE = "IPY_MODEL_"
 _MARK = "__esmwidget_adapted__"
 _SCALARS = (str, bytes, int, float, bool, type(None))
@@ -52,12 +57,29 @@ def esm_model_id(value: Any) -> str | None:
     return None
 
 
+def announce(widget: Any) -> None:
+    """Run ipywidgets' widget-construction callback for a new esmwidget widget.
+
+    ipywidgets runs it for each of its own widgets; hosts built on ipywidgets (Panel,
+    shinywidgets) give widgets their comm there. Nothing happens while ipywidgets is not imported.
+    """
+    module = sys.modules.get(_WIDGET_MODULE)
+    widget_class = getattr(module, "Widget", None)
+    constructed = getattr(widget_class, "_call_widget_constructed", None)
+    if constructed is not None:
+        constructed(widget)
+
+
 def install() -> None:
     """Adapt ipywidgets now if it is imported, else as soon as it is (``import esmwidget``)."""
-    module = sys.modules.get(_WIDGET_MODULE)
-    if module is not None:
-        adapt(module)
-    elif _FINDER not in sys.meta_path:
+    pending = False
+    for name, adapter in _ADAPTERS.items():
+        module = sys.modules.get(name)
+        if module is not None:
+            adapter(module)
+        else:
+            pending = True
+    if pending and _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
 
 
@@ -69,6 +91,7 @@ def adapt(module: types.ModuleType) -> None:
     setattr(widget_class, _MARK, True)
     _adapt_serialization(module, widget_class)
     _adapt_close_all(widget_class)
+    _adapt_manager_state(widget_class)
     for cls in _subclasses(widget_class):
         _widen_traits(cls, widget_class)
     original = widget_class.__dict__.get("__init_subclass__")
@@ -132,6 +155,24 @@ def _adapt_close_all(widget_class: Any) -> None:
     widget_class.close_all = classmethod(close_all)
 
 
+def _adapt_manager_state(widget_class: Any) -> None:
+    # `Widget.get_manager_state()` (what embed_minimal_html saves when given no state) covers
+    # every live widget: esmwidget's too.
+    original = widget_class.get_manager_state
+
+    def get_manager_state(drop_defaults: bool = False, widgets: Any = None) -> dict[str, Any]:
+        result: dict[str, Any] = original(drop_defaults=drop_defaults, widgets=widgets)
+        if widgets is None:
+            for model_id, widget in _registry.live():
+                embed = getattr(widget, "_get_embed_state", None)
+                if embed is not None and model_id not in result["state"]:
+                    result["state"][model_id] = embed(drop_defaults=drop_defaults)
+        return result
+
+    get_manager_state.__doc__ = original.__doc__
+    widget_class.get_manager_state = staticmethod(get_manager_state)
+
+
 # -- traits holding widgets ----------------------------------------------------------------
 
 
@@ -171,6 +212,41 @@ def _subclasses(cls: type) -> list[type]:
     return seen
 
 
+# -- embedding -----------------------------------------------------------------------------
+
+
+def adapt_embed(module: Any) -> None:
+    """Let `ipywidgets.embed` follow references to esmwidget widgets.
+
+    ``embed_minimal_html`` and Panel's IPyWidget pane collect the state of the widgets a page
+    shows and of those they reference; `AnyWidget` has the embedding methods they call.
+    """
+    old = module._find_widget_refs_by_state
+    if getattr(old, _MARK, False):
+        return
+
+    def find_widget_refs_by_state(widget: Any, state: dict[str, Any]) -> Any:
+        yield from old(widget, state)
+        for key in tuple(state):
+            value = getattr(widget, key, None)
+            items = value if isinstance(value, list | tuple) else [value]
+            if isinstance(value, dict):
+                items = list(value.values())
+            yield from (item for item in items if _is_any_widget(item))
+
+    setattr(find_widget_refs_by_state, _MARK, True)
+    module._find_widget_refs_by_state = find_widget_refs_by_state
+
+
+def _is_any_widget(item: Any) -> bool:
+    from ._widget import AnyWidget  # noqa: PLC0415
+
+    return isinstance(item, AnyWidget)
+
+
+_ADAPTERS: dict[str, Callable[[Any], None]] = {_WIDGET_MODULE: adapt, _EMBED_MODULE: adapt_embed}
+
+
 # -- the import hook -----------------------------------------------------------------------
 
 
@@ -187,7 +263,7 @@ class _Finder:
         path: Sequence[str] | None,
         target: types.ModuleType | None = None,
     ) -> ModuleSpec | None:
-        if fullname != _WIDGET_MODULE:
+        if fullname not in _ADAPTERS:
             return None
         for finder in list(sys.meta_path):
             find = getattr(finder, "find_spec", None)
@@ -213,9 +289,9 @@ class _AdaptingLoader:
 
     def exec_module(self, module: types.ModuleType) -> None:
         self.loader.exec_module(module)
-        if _FINDER in sys.meta_path:
+        if all(name in sys.modules for name in _ADAPTERS) and _FINDER in sys.meta_path:
             sys.meta_path.remove(_FINDER)
-        adapt(module)
+        _ADAPTERS[module.__name__](module)
 
 
 _FINDER = _Finder()

@@ -18,6 +18,7 @@ from ._control import ensure_control_target
 from ._env import echo_enabled
 from ._hosts import mimebundle
 from ._inbox import MsgCallback, is_protected, register, route, sent_by_front_end
+from ._ipywidgets import announce
 from ._protocol import (
     HMR_ERROR_KIND,
     HMR_OK_KIND,
@@ -123,6 +124,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         )
         _registry.add(self._esmwidget_channel.comm_id, self)
         ensure_control_target()
+        announce(self)
 
     # -- identity ---------------------------------------------------------------------------
 
@@ -139,10 +141,22 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
 
     @property
     def comm(self) -> Any:
-        """The underlying comm (None after close), for code written against ipywidgets."""
+        """The underlying comm (None after close), for code written against ipywidgets.
+
+        Hosts built on ipywidgets (Panel, shinywidgets) assign a comm of their own, opened with
+        this widget's state and id; the widget then talks through it.
+        """
         if self._esmwidget_channel is None or self._esmwidget_channel.closed:
             return None
         return self._esmwidget_channel.comm
+
+    @comm.setter
+    def comm(self, value: Any) -> None:
+        channel = self._esmwidget_channel
+        if value is None or channel is None:
+            return
+        channel.adopt(value)
+        _registry.add(channel.comm_id, self)
 
     @property
     def keys(self) -> list[str]:
@@ -151,14 +165,20 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
 
     # -- state ------------------------------------------------------------------------------
 
-    def get_state(self, key: str | Iterable[str] | None = None) -> dict[str, Any]:
+    def get_state(
+        self, key: str | Iterable[str] | None = None, drop_defaults: bool = False
+    ) -> dict[str, Any]:
         """Return the JSON form of synced traits (all, one name, or several), binary kept as is.
+
+        `drop_defaults` is accepted for code written against ipywidgets and changes nothing:
+        the front-end module has no defaults of its own, so every key is sent.
 
         Raises
         ------
         KeyError
             If a name is not a synced trait.
         """
+        del drop_defaults
         keys = _sync_keys(type(self)) if key is None else [key] if isinstance(key, str) else key
         state: dict[str, Any] = {}
         traits = self._traits
@@ -174,6 +194,29 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
             value = getattr(self, name)
             state[name] = value if to_json is None else to_json(value, self)
         return state
+
+    # -- embedding (ipywidgets.embed, Panel, ipywidgets_bokeh) -----------------------------
+
+    def get_view_spec(self) -> dict[str, Any]:
+        """The view data ipywidgets' embedding writes for this widget."""
+        return {"version_major": 2, "version_minor": 0, "model_id": self.model_id}
+
+    def _get_embed_state(self, drop_defaults: bool = False) -> dict[str, Any]:
+        # ipywidgets' per-widget embed entry, binary values as base64 buffers.
+        del drop_defaults
+        from ._export import manager_state  # noqa: PLC0415 - embedding only
+
+        entry: dict[str, Any] = manager_state({self.model_id: self.get_state()})["state"]
+        return dict(entry[self.model_id])
+
+    @staticmethod
+    def get_manager_state(
+        drop_defaults: bool = False, widgets: Iterable[Any] | None = None
+    ) -> dict[str, Any]:
+        """The widget-state document of `widgets` (all live esmwidget widgets when None)."""
+        chosen = [w for _, w in _registry.live()] if widgets is None else list(widgets)
+        state = {w.model_id: w._get_embed_state(drop_defaults) for w in chosen}
+        return {"version_major": 2, "version_minor": 0, "state": state}
 
     def set_state(self, state: dict[str, Any]) -> None:
         """Apply state in the front end's JSON form, exactly as an ``update`` from it is applied.

@@ -4,6 +4,8 @@ Laid out like them: ``/npm/<name>@<version or range>/<file>`` (jsdelivr; unpkg i
 without ``/npm``) and ``/ajax/libs/require.js/<version>/require.min.js`` (cdnjs). Packages come
 from folders on disk: esmwidget from its ``npm pack`` tarball, html-manager and requirejs from
 node_modules. A version range that the package's version does not satisfy is a 404, as on a CDN.
+With a `registry_cache`, any other package is fetched from the npm registry (``npm pack``) the
+first time it is asked for, as a CDN would; hosts whose own front end lives on a CDN need that.
 
 `route_public_cdns` makes a Playwright context answer the real CDN hosts from this server, so the
 page under test is the unmodified page a user would open, and lists every other request.
@@ -14,6 +16,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+import subprocess
+import tarfile
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -50,9 +54,13 @@ def satisfies(version: str, spec: str) -> bool:
 class LocalCDN:
     """The server. `packages` maps an npm name to the folder holding its package.json."""
 
-    def __init__(self, packages: dict[str, Path], requirejs: Path) -> None:
+    def __init__(
+        self, packages: dict[str, Path], requirejs: Path, registry_cache: Path | None = None
+    ) -> None:
         self.packages = packages
         self.requirejs = requirejs
+        self.registry_cache = registry_cache
+        self._fetch_lock = threading.Lock()
         self.port = free_port()
         self.requests: list[str] = []
         handler = functools.partial(_Handler, self)
@@ -70,7 +78,7 @@ class LocalCDN:
         if not match:
             return None
         name, spec, rest = match[1], urllib.parse.unquote(match[2]), match[3]
-        folder = self.packages.get(name)
+        folder = self.packages.get(name) or self._from_registry(name, spec)
         if folder is None:
             return None
         version = json.loads((folder / "package.json").read_text())["version"]
@@ -82,6 +90,33 @@ class LocalCDN:
         if not file.is_file() and file.with_suffix(".js").is_file():
             file = file.with_suffix(".js")  # requirejs paths leave the .js off
         return file if file.is_file() else None
+
+    def _from_registry(self, name: str, spec: str) -> Path | None:
+        if self.registry_cache is None:
+            return None
+        folder = self.registry_cache / f"{name}@{spec}".replace("/", "+") / "package"
+        with self._fetch_lock:
+            if not folder.is_dir():
+                out = folder.parent
+                out.mkdir(parents=True, exist_ok=True)
+                packed = subprocess.run(
+                    ["npm", "pack", "--json", "--pack-destination", str(out), f"{name}@{spec}"],
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                    check=False,
+                )
+                if packed.returncode != 0:
+                    return None
+                with tarfile.open(out / json.loads(packed.stdout)[0]["filename"]) as tar:
+                    tar.extractall(out, filter="data")
+                # Some packages are packed under another top folder than `package/`.
+                if not folder.is_dir():
+                    tops = [p for p in out.iterdir() if p.is_dir()]
+                    if len(tops) != 1:
+                        return None
+                    tops[0].rename(folder)
+        return folder
 
     @contextmanager
     def running(self) -> Iterator[LocalCDN]:

@@ -6,6 +6,7 @@ ipywidgets, once imported, stays imported (and adapted) for the rest of a proces
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -13,7 +14,9 @@ import textwrap
 
 import pytest
 
-pytest.importorskip("ipywidgets")
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("ipywidgets") is None, reason="ipywidgets is not installed"
+)
 
 WIDGETS = """
 import json

@@ -1,0 +1,202 @@
+"""Dashboard frameworks serving esmwidget widgets: Panel (``panel serve``), shinywidgets
+(``shiny run``) and Solara (``solara run``), each in its own server, in Chromium.
+
+What each page does: the counter renders, two clicks reach Python (which answers in a text the
+framework draws), and a button the framework draws sets the count from Python.
+
+- Panel: ``pn.panel(counter)`` (its IPyWidget pane, through ipywidgets_bokeh, which loads
+  esmwidget's npm package from unpkg: the local CDN answers).
+- shinywidgets: ``render_widget`` returns ``ipywidgets.Box([counter])``: shinywidgets draws only
+  ipywidgets DOM widgets, and the Box is the bridge (docs/ipywidgets.md). The loader comes from
+  the environment's nbextension.
+- Solara: a plain ipywidgets page, ``ipywidgets.VBox([counter, ...])``. Solara's server fetches
+  its own front end from jsDelivr; the local CDN serves it from the npm registry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .cdn import LocalCDN, route_public_cdns
+from .notebook import KERNEL_TIMEOUT, TIMEOUT
+from .server import free_port, tail
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_MODULES = ROOT / "node_modules"
+REGISTRY_CACHE = Path(__file__).resolve().parent / ".cdn-pkgs"
+
+COUNTER = '''
+import esmwidget
+import traitlets
+
+
+class Counter(esmwidget.AnyWidget):
+    _esm = """export default { render({ model, el }) {
+  const b = document.createElement('button'); b.className = 'counter';
+  const show = () => { b.textContent = `count is ${model.get('count')}`; };
+  b.onclick = () => { model.set('count', model.get('count') + 1); model.save_changes(); };
+  model.on('change:count', show); show(); el.append(b);
+} }"""
+    _css = ".counter { color: rgb(0, 128, 128) }"
+    count = traitlets.Int(0).tag(sync=True)
+'''
+
+APPS = {
+    "panel": COUNTER
+    + """
+import panel as pn
+
+pn.extension("ipywidgets")
+counter = Counter()
+said = pn.pane.Markdown("python saw 0")
+counter.observe(lambda change: setattr(said, "object", f"python saw {change['new']}"), "count")
+setter = pn.widgets.Button(name="set from python")
+setter.on_click(lambda event: setattr(counter, "count", 50))
+pn.Column(pn.panel(counter), said, setter).servable()
+""",
+    "shiny": COUNTER
+    + """
+import ipywidgets
+from shiny import App, reactive, render, ui
+from shinywidgets import output_widget, reactive_read, render_widget
+
+app_ui = ui.page_fluid(
+    output_widget("box"), ui.output_text("said"), ui.input_action_button("set", "set from python")
+)
+
+
+def server(input, output, session):
+    counter = Counter()
+
+    @render_widget
+    def box():
+        return ipywidgets.Box([counter])
+
+    @render.text
+    def said():
+        return f"python saw {reactive_read(counter, 'count')}"
+
+    @reactive.effect
+    @reactive.event(input.set)
+    def _():
+        counter.count = 50
+
+
+app = App(app_ui, server)
+""",
+    "solara": COUNTER
+    + """
+import ipywidgets
+
+counter = Counter()
+said = ipywidgets.Label("python saw 0")
+counter.observe(lambda change: setattr(said, "value", f"python saw {change['new']}"), "count")
+setter = ipywidgets.Button(description="set from python")
+setter.on_click(lambda button: setattr(counter, "count", 50))
+page = ipywidgets.VBox([counter, said, setter])
+""",
+}
+
+
+def command(framework: str, port: int) -> list[str]:
+    bin_dir = Path(sys.executable).parent
+    host = ["--port", str(port)]
+    if framework == "panel":
+        origin = f"127.0.0.1:{port}"
+        return [str(bin_dir / "panel"), "serve", "app.py", "--address", "127.0.0.1", *host,
+                "--allow-websocket-origin", origin]  # fmt: skip
+    if framework == "shiny":
+        return [str(bin_dir / "shiny"), "run", "app.py", "--host", "127.0.0.1", *host]
+    return [str(bin_dir / "solara"), "run", "app.py", "--host", "127.0.0.1", *host, "--no-open"]
+
+
+@pytest.fixture(scope="module")
+def cdn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCDN]:
+    """The local CDN: esmwidget from its npm pack tarball, anything else from the registry."""
+    out = tmp_path_factory.mktemp("npm-pack")
+    packed = subprocess.run(
+        ["npm", "pack", "--json", "--pack-destination", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    with tarfile.open(out / json.loads(packed.stdout)[0]["filename"]) as tar:
+        tar.extractall(out, filter="data")
+    server = LocalCDN(
+        {"esmwidget": out / "package"},
+        requirejs=NODE_MODULES / "requirejs" / "require.js",
+        registry_cache=REGISTRY_CACHE,
+    )
+    with server.running():
+        yield server
+
+
+@pytest.fixture(params=list(APPS))
+def dashboard(
+    request: pytest.FixtureRequest, tmp_path: Path, cdn: LocalCDN, page: Page
+) -> Iterator[str]:
+    """The framework's server on the app, on a free port, stopped by PID; yields the page URL."""
+    framework = request.param
+    (tmp_path / "app.py").write_text(APPS[framework])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "SOLARA"))}
+    env.update(
+        HOME=str(tmp_path / "home"),
+        SOLARA_ASSETS_CDN=f"{cdn.url}/npm/",
+        SOLARA_ASSETS_PROXY_CACHE_DIR=str(tmp_path / "solara-cache"),
+        SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
+    )
+    port = free_port()
+    path = "/app" if framework == "panel" else "/"
+    log_path = tmp_path / "server.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            command(framework, port), cwd=tmp_path, env=env, stdout=log, stderr=log
+        )
+        try:
+            deadline = time.monotonic() + KERNEL_TIMEOUT / 1000
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"{framework} exited with {proc.returncode}:\n{tail(log_path)}")
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"{framework} not ready:\n{tail(log_path)}")
+                    time.sleep(0.3)
+            route_public_cdns(page.context, cdn)
+            yield f"http://127.0.0.1:{port}{path}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
+    errors = [line for line in tail(log_path, 400).splitlines() if "Traceback" in line]
+    assert errors == [], tail(log_path)
+
+
+def test_counter_in_a_dashboard_reaches_python_and_back(page: Page, dashboard: str) -> None:
+    page.goto(dashboard, timeout=TIMEOUT)
+    button = page.locator("button.counter")
+    expect(button).to_have_text("count is 0", timeout=KERNEL_TIMEOUT)
+    expect(button).to_have_css("color", "rgb(0, 128, 128)")
+    button.click()
+    button.click()
+    expect(button).to_have_text("count is 2")
+    expect(page.get_by_text("python saw 2")).to_be_visible()  # the clicks reached Python
+    page.get_by_role("button", name="set from python").click()
+    expect(button).to_have_text("count is 50")  # a Python set reached the page
+    expect(page.locator(".esmwidget-error")).to_have_count(0)
