@@ -7,6 +7,7 @@ loaded, marimo by its replacement of ``comm.create_comm`` (docs/hosts.md says wh
 from __future__ import annotations
 
 import sys
+import weakref
 from typing import Any
 
 from ._protocol import VIEW_MIME_TYPE
@@ -17,7 +18,8 @@ __all__ = ["enable_colab", "marimo_identity", "mimebundle"]
 # value gets a no-op comm. marimo's front end runs `_esm` itself, so the name picks no loader.
 MARIMO_MODULE = "anywidget"
 
-_colab_enabled: set[int] = set()
+# The `google.colab.output` modules whose widget manager is on (one per process in Colab).
+_colab_enabled: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def mimebundle(text: str, model_id: str | None) -> dict[str, Any] | tuple[dict[str, Any], Any]:
@@ -41,8 +43,8 @@ def enable_colab() -> str | None:
     output = sys.modules.get("google.colab.output")
     if output is None:
         return None
-    if id(output) not in _colab_enabled:
-        _colab_enabled.add(id(output))
+    if output not in _colab_enabled:
+        _colab_enabled.add(output)
         output.enable_custom_widget_manager()
     url = getattr(getattr(output, "_widgets", None), "_installed_url", None)
     return url if isinstance(url, str) and url else None
