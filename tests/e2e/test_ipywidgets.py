@@ -140,3 +140,25 @@ def test_a_saved_notebook_with_an_hbox_comes_back_after_a_reload(
     button.click()
     expect(button).to_have_text("count is 2")
     assert nb.py("w.count") == "2"
+
+
+def test_what_never_needed_adapting_still_works(open_notebook: OpenNotebook) -> None:
+    """interactive_output and Output capture show esmwidget widgets; Python-side links move."""
+    nb = open_notebook()
+    cell = nb.run(
+        "import ipywidgets, traitlets\n" + sources.COUNTER_CLASS + "w = Counter()\n"
+        "s = ipywidgets.IntSlider(value=4)\n"
+        "ipywidgets.link((s, 'value'), (w, 'count'))\n"
+        "def show(n):\n    display(Counter(count=n * 10))\n"
+        "out = ipywidgets.interactive_output(show, {'n': s})\n"
+        "captured = ipywidgets.Output()\n"
+        "with captured:\n    display(w)\n"
+        "ipywidgets.VBox([s, out, captured])"
+    )
+    shown = cell.output.locator("button.counter")
+    expect(shown).to_have_count(2)
+    expect(shown.nth(0)).to_have_text("count is 40")  # interactive_output's
+    expect(shown.nth(1)).to_have_text("count is 4")  # the captured one, linked in Python
+    nudge(cell.output.locator(".widget-slider"), 1)
+    expect(shown.nth(0)).to_have_text("count is 50")
+    expect(shown.nth(1)).to_have_text("count is 5")

@@ -36,7 +36,15 @@ export interface AnyModel<T extends ModelState = ModelState> {
 	off(name?: ModelEventName<T> | null, callback?: ((...args: any[]) => void) | null): void;
 	widget_manager: {
 		get_model<S extends ModelState = ModelState>(model_id: string): Promise<AnyModel<S>>;
+		/** A view of any widget (a model from `get_model`), made by the page's widget manager. */
+		create_view(model: AnyModel<any>, options?: Record<string, unknown>): Promise<WidgetView>;
 	};
+}
+
+/** A view made by the page's widget manager: its `el` goes in the page, `remove()` ends it. */
+export interface WidgetView {
+	el: HTMLElement;
+	remove(): unknown;
 }
 
 /** Options for `experimental.invoke`. */
