@@ -1,14 +1,16 @@
 // Errors the user sees: one readable box drawn into the widget's `el` (ANCHOR.md section 3, item 8).
 
 /** Where a failure happened; shown in the box and used to find its line and column. */
-/** @typedef {"load" | "module" | "initialize" | "render" | "hmr"} Phase */
+/** @typedef {"load" | "module" | "initialize" | "render" | "hmr" | "python"} Phase */
 
-const TITLES = {
+/** The box title of each phase. */
+export const TITLES = {
 	load: "could not load _esm",
 	module: "invalid module",
 	initialize: "initialize() failed",
 	render: "render() failed",
 	hmr: "hot reload failed",
+	python: "a Python message handler failed",
 };
 
 /** An error tied to one widget class, with the position in its module when known. */

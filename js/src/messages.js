@@ -5,6 +5,7 @@ export const COMMAND = "anywidget-command";
 export const COMMAND_RESPONSE = "anywidget-command-response";
 export const HMR_ERROR = "esmwidget-hmr-error";
 export const HMR_OK = "esmwidget-hmr-ok";
+export const PYTHON_ERROR = "esmwidget-python-error";
 
 /**
  * Recognise a custom message meant for the loader.
@@ -17,7 +18,7 @@ export function own_message(content) {
 		return null;
 	}
 	const kind = content.kind;
-	if (kind === COMMAND_RESPONSE || kind === HMR_ERROR || kind === HMR_OK) {
+	if (kind === COMMAND_RESPONSE || kind === HMR_ERROR || kind === HMR_OK || kind === PYTHON_ERROR) {
 		return /** @type {OwnMessage} */ (content);
 	}
 	return null;

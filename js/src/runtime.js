@@ -4,10 +4,10 @@
 /** @import { ChildWidget, Cleanup, Experimental, Host, LoaderEvent, OwnMessage, WidgetDef, AnyWidget } from "./types.js" */
 import { entry_of, instantiate } from "./afm.js";
 import * as css from "./css.js";
-import { remove_errors, show_error, WidgetError, widget_error } from "./errors.js";
+import { remove_errors, show_error, TITLES, WidgetError, widget_error } from "./errors.js";
 import { Commands } from "./invoke.js";
 import { ImportFailure, import_esm } from "./load.js";
-import { COMMAND_RESPONSE, HMR_ERROR, HMR_OK } from "./messages.js";
+import { COMMAND_RESPONSE, HMR_ERROR, HMR_OK, PYTHON_ERROR } from "./messages.js";
 import { model_proxy } from "./model.js";
 import { missing_asset, text_of } from "./saved.js";
 
@@ -69,6 +69,9 @@ export class Runtime {
 		this.loads = 0;
 		/** Incoming comm messages, one at a time in order. */
 		this.inbox = Promise.resolve();
+		/** Messages that arrived while a module loaded, applied before the views render. */
+		/** @type {(() => Promise<void>)[]} */
+		this.waiting = [];
 		/** Cleanups of removed mounts still running. @type {Set<Promise<void>>} */
 		this.cleanups = new Set();
 		/** The last hot reload failure, shown above every view until its key is sent again. */
@@ -96,8 +99,10 @@ export class Runtime {
 	}
 
 	/**
-	 * Run `handle` for an incoming comm message once earlier messages are handled and the module
-	 * has loaded and initialized: messages are queued, never dropped, with no timeout.
+	 * Run `handle` for an incoming comm message, in order: at once, or, while a module loads,
+	 * once `initialize` has settled and before the views render, so that `initialize`'s listeners
+	 * hear every message and the first `render` sees every update that arrived before it.
+	 * Messages are queued, never dropped, with no timeout.
 	 *
 	 * JupyterLab's kernel connection awaits the returned promise before it handles the next
 	 * message of any comm. While a module loads, the promise is already resolved, so a slow
@@ -108,13 +113,34 @@ export class Runtime {
 	 * @returns {Promise<void>}
 	 */
 	deliver(handle) {
-		const loading = this.loads > 0;
-		const done = this.inbox.then(() => this.tasks).then(handle);
+		if (this.loads > 0) {
+			this.waiting.push(handle);
+			return Promise.resolve();
+		}
+		const done = this.inbox.then(handle);
 		this.inbox = done.then(
 			() => {},
 			() => {}, // the base class already logged it
 		);
-		return loading ? Promise.resolve() : done;
+		return done;
+	}
+
+	/**
+	 * Apply the messages that arrived while a module loaded, oldest first. One that changes
+	 * `_esm` schedules the next load: the rest wait for that one, so every module version still
+	 * loads in turn.
+	 *
+	 * @param {number} [loads] how many loads may be scheduled while this drain runs (the current one)
+	 */
+	async #drain(loads = 0) {
+		while (this.waiting.length > 0 && this.loads <= loads) {
+			const handle = /** @type {() => Promise<void>} */ (this.waiting.shift());
+			try {
+				await handle();
+			} catch {
+				// the base class already logged it
+			}
+		}
 	}
 
 	/** @param {LoaderEvent} event */
@@ -164,12 +190,28 @@ export class Runtime {
 				});
 			case HMR_OK:
 				return this.handle({ type: "hmr-ok", key: message.key ?? "_esm" });
+			case PYTHON_ERROR:
+				return this.#python_error(message);
 			default: {
 				/** @type {never} */
 				const unknown = message;
 				throw new Error(`[esmwidget] unknown message: ${JSON.stringify(unknown)}`);
 			}
 		}
+	}
+
+	/**
+	 * A Python handler of this widget's messages raised: say so where the author looks, above
+	 * every view (which keeps working) and in the console with the traceback.
+	 *
+	 * @param {import("./types.js").PythonErrorMessage} message
+	 */
+	#python_error(message) {
+		const { type, message: text, traceback } = message.error ?? {};
+		const detail = `${message.where} raised ${type}: ${text}`;
+		const error = new WidgetError(this.id, "python", TITLES.python, { detail });
+		console.error(error.message, detail, traceback ?? "");
+		for (const mount of this.mounts) show_error(mount.el, error, { keep_content: true });
 	}
 
 	/**
@@ -246,6 +288,8 @@ export class Runtime {
 			})
 			.finally(() => {
 				this.loads -= 1;
+				// What arrived after the last load drained: ahead of any later message.
+				if (this.loads === 0 && this.waiting.length > 0) this.inbox = this.inbox.then(() => this.#drain());
 			});
 	}
 
@@ -298,6 +342,8 @@ export class Runtime {
 			}
 		}
 		if (next.error) console.error(next.error.message, next.error.detail, next.error.cause ?? "");
+		await this.#drain(1);
+		if (this.closed || controller.signal.aborted) return;
 		for (const mount of this.mounts) mount.rendered = this.#render(mount);
 	}
 

@@ -147,8 +147,16 @@ export interface HmrOkMessage {
 	key?: string;
 }
 
+/** Python -> JS: a Python handler of the widget's custom messages raised. */
+export interface PythonErrorMessage {
+	kind: "esmwidget-python-error";
+	/** Which handler: `on_msg callback <name>` or `<Class>._handle_custom_msg`. */
+	where: string;
+	error: { type: string; message: string; traceback?: string };
+}
+
 /** Custom messages the loader consumes; they never reach the module's `msg:custom` listeners. */
-export type OwnMessage = CommandResult | CommandFailure | HmrErrorMessage | HmrOkMessage;
+export type OwnMessage = CommandResult | CommandFailure | HmrErrorMessage | HmrOkMessage | PythonErrorMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Loader events: state changes and messages, handled by one exhaustive switch (runtime.js)

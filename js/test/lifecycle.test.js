@@ -107,6 +107,7 @@ test("listeners added through the model proxy go away with their context; the ho
 				model.on("change:value", () => esmlog.push("initialize saw " + model.get("value")));
 			},
 			render({ model, el }) {
+				el.textContent = "value " + model.get("value");
 				model.on("change:value", () => { el.textContent = "value " + model.get("value"); esmlog.push("view saw " + model.get("value")); });
 				model.on("change", () => esmlog.push("view saw change"));
 			},

@@ -142,3 +142,50 @@ test("widget_manager.get_model gives a proxy of another model", async () => {
 	const view = await display(t.manager, model);
 	await until(() => expect(view.el.textContent).toBe("other value"));
 });
+
+test("the first render of every view sees the updates that arrived while the module loaded", async () => {
+	const log = fresh_log();
+	const slow = gate();
+	/** @type {any} */ (globalThis).slow_init = slow.promise;
+	const { model, comm } = await open_widget(t.manager, {
+		v: {},
+		_esm: `export default {
+			async initialize() { await globalThis.slow_init; },
+			render({ model, el }) { esmlog.push("render " + JSON.stringify(model.get("v"))); el.textContent = "ok"; },
+		};`,
+	});
+	// Python sets a trait right after the widget opened; the page shows it three times.
+	const views = await Promise.all([display(t.manager, model), display(t.manager, model)]);
+	await comm.update({ v: { v: 1 } });
+	views.push(await display(t.manager, model));
+	slow.open();
+	await until(() => expect(log).toHaveLength(3));
+	expect(log).toEqual(['render {"v":1}', 'render {"v":1}', 'render {"v":1}']);
+});
+
+test("a Python message handler that raised is shown above every view, which keeps working", async () => {
+	const { model, comm } = await open_widget(t.manager, {
+		_esm: `export default { render({ el }) { el.append(Object.assign(document.createElement("b"), { textContent: "still here" })); } };`,
+	});
+	const view = await display(t.manager, model);
+	await until(() => expect(view.el.textContent).toBe("still here"));
+	const error = vi.spyOn(console, "error").mockImplementation(() => {});
+	await comm.custom({
+		kind: "esmwidget-python-error",
+		where: "on_msg callback Widget.handle",
+		error: {
+			type: "TypeError",
+			message: "handle() takes 3 positional arguments but 4 were given",
+			traceback: "Traceback ...",
+		},
+	});
+	const box = view.el.querySelector(".esmwidget-error");
+	expect(box?.textContent).toContain("a Python message handler failed");
+	expect(box?.textContent).toContain("on_msg callback Widget.handle raised TypeError: handle() takes 3");
+	expect(view.el.querySelector("b")?.textContent).toBe("still here");
+	expect(error).toHaveBeenCalledWith(
+		expect.stringContaining("a Python message handler failed"),
+		expect.any(String),
+		"Traceback ...",
+	);
+});

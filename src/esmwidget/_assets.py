@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,9 +75,9 @@ def resolve_asset(owner: str, name: str, value: object) -> Asset:
         ``"_esm"`` or ``"_css"``.
     value
         Inline source, an ``http(s)://`` URL (passed through for the browser to load), a
-        `pathlib.Path` to a file or a build directory, or a one-line string of path
-        characters ending in ``.js``, ``.mjs`` or ``.css``. A module's relative imports are
-        inlined (see `esmwidget._bundle`).
+        `pathlib.Path` (or another path-like object) to a file or a build directory, or a
+        one-line string of path characters ending in ``.js``, ``.mjs`` or ``.css``. A module's
+        relative imports are inlined (see `esmwidget._bundle`).
 
     Raises
     ------
@@ -89,6 +90,8 @@ def resolve_asset(owner: str, name: str, value: object) -> Asset:
     """
     if isinstance(value, Path):
         return _read(owner, name, value)
+    if isinstance(value, os.PathLike):  # anywidget's FileContents, among others
+        return _read(owner, name, Path(os.fspath(value)))
     if not isinstance(value, str):
         msg = (
             f"{owner}.{name} is {value!r} ({type(value).__name__}); expected inline source text, "

@@ -18,7 +18,15 @@ from ._commands import collect_commands
 from ._control import ensure_control_target
 from ._env import echo_enabled
 from ._hosts import mimebundle
-from ._inbox import MsgCallback, is_protected, register, route, sent_by_front_end
+from ._inbox import (
+    MsgCallback,
+    call_each,
+    is_protected,
+    no_reply,
+    register,
+    route,
+    sent_by_front_end,
+)
 from ._protocol import (
     HMR_ERROR_KIND,
     HMR_OK_KIND,
@@ -307,11 +315,15 @@ class ObjectModel:
             label=self.extra["_anywidget_id"],
             owner=obj,
             commands=self.descriptor.commands,
-            callbacks=self._callbacks,
+            on_custom=partial(self._dispatch, obj),
             reply=self._channel.send_custom,
             on_update=partial(self._apply_update, obj),
             on_request_state=self.send_state,
         )
+
+    def _dispatch(self, obj: Any, content: Any, buffers: list[bytes]) -> None:
+        reply = self._channel.send_custom if self._channel is not None else no_reply
+        call_each(self._callbacks, (obj, content, buffers), self.extra["_anywidget_id"], reply)
 
     def _apply_update(self, obj: Any, state: dict[str, Any]) -> None:
         owner = self.extra["_anywidget_id"]

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._buffers import put_buffers
 from ._comm import Incoming
 from ._commands import Reply, run_command
-from ._protocol import COMMAND_KIND, PROTECTED_KEYS, PROTECTED_PREFIXES
+from ._protocol import COMMAND_KIND, PROTECTED_KEYS, PROTECTED_PREFIXES, PYTHON_ERROR_KIND
 
-__all__ = ["MsgCallback", "is_protected", "register", "route", "sent_by_front_end"]
+__all__ = [
+    "MsgCallback",
+    "call_each",
+    "is_protected",
+    "no_reply",
+    "register",
+    "report_error",
+    "route",
+    "sent_by_front_end",
+]
 
 logger = logging.getLogger("esmwidget")
 
 MsgCallback = Callable[[Any, Any, list[bytes]], None]
+# Sends a custom message to the page: `Channel.send_custom`.
+Send = Callable[[Any, Sequence[Any]], None]
 
 
 def is_protected(key: str) -> bool:
@@ -50,7 +62,7 @@ def route(
     label: str,
     owner: Any,
     commands: dict[str, str],
-    callbacks: list[MsgCallback],
+    on_custom: Callable[[Any, list[bytes]], None],
     reply: Reply,
     on_update: Callable[[dict[str, Any]], None],
     on_request_state: Callable[[], None],
@@ -58,7 +70,8 @@ def route(
     """Dispatch one front-end message; bad input is logged, never raised.
 
     ``update`` states arrive with their buffers put back; ``custom`` messages go to a command
-    (replying through `reply`) or to every callback as ``(owner, content, buffers)``.
+    (replying through `reply`) or to `on_custom(content, buffers)`. A handler that raises is
+    logged and shown in the page (``esmwidget-python-error``).
     """
     method, data, buffers = incoming
     if method == "update":
@@ -72,11 +85,10 @@ def route(
         if isinstance(content, dict) and content.get("kind") == COMMAND_KIND:
             run_command(owner, commands, content, buffers, reply)
             return
-        for callback in list(callbacks):
-            try:
-                callback(owner, content, buffers)
-            except Exception:
-                logger.exception("esmwidget: on_msg callback %r raised", callback)
+        try:
+            on_custom(content, buffers)
+        except Exception as error:
+            report_error(label, _name(on_custom), error, reply)
     else:
         logger.warning(
             "esmwidget: %s ignored unknown comm method %r; expected update, request_state or "
@@ -84,6 +96,39 @@ def route(
             label,
             method,
         )
+
+
+def call_each(
+    callbacks: Sequence[MsgCallback], args: tuple[Any, Any, list[bytes]], label: str, reply: Send
+) -> None:
+    """Call every callback with `args`; each one that raises is reported, the others still run."""
+    for callback in list(callbacks):
+        try:
+            callback(*args)
+        except Exception as error:
+            report_error(label, f"on_msg callback {_name(callback)}", error, reply)
+
+
+def report_error(label: str, where: str, error: Exception, reply: Send) -> None:
+    """Log a Python handler's exception and tell the page, where the author is looking."""
+    logger.error("esmwidget: %s: %s raised %r", label, where, error, exc_info=error)
+    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    content = {
+        "kind": PYTHON_ERROR_KIND,
+        "where": where,
+        "error": {"type": type(error).__name__, "message": str(error), "traceback": trace},
+    }
+    with contextlib.suppress(Exception):  # a report must never raise into the kernel
+        reply(content, [])
+
+
+def no_reply(content: Any, buffers: Sequence[Any] = ()) -> None:
+    """The reply of a widget whose comm is gone: nothing to send."""
+    del content, buffers
+
+
+def _name(function: Any) -> str:
+    return str(getattr(function, "__qualname__", None) or repr(function))
 
 
 def _update_state(label: str, data: dict[str, Any], buffers: list[bytes]) -> dict[str, Any] | None:

@@ -18,6 +18,8 @@ COMMAND_KIND = "anywidget-command"
 COMMAND_RESPONSE_KIND = "anywidget-command-response"
 HMR_ERROR_KIND = "esmwidget-hmr-error"
 HMR_OK_KIND = "esmwidget-hmr-ok"
+# A Python handler of the widget's custom messages raised: the page shows it (js/src/runtime.js).
+PYTHON_ERROR_KIND = "esmwidget-python-error"
 
 # Saved widget state holds each long `_esm`/`_css` text once; later models with the same text
 # save `{SAME_AS: <model id of the first>}` (js/src/saved.js reads and writes it in JupyterLab).

@@ -94,8 +94,10 @@ class _Traitlets(StateAdapter):
         return out
 
     def apply(self, obj: Any, values: dict[str, Any]) -> None:
+        # set_trait, as ipywidgets does: `read_only` traits are the module's to write.
         with obj.hold_trait_notifications():
-            super().apply(obj, values)
+            for key, value in values.items():
+                obj.set_trait(key, value)
 
 
 class _Pydantic(StateAdapter):

@@ -17,7 +17,15 @@ from ._commands import collect_commands
 from ._control import ensure_control_target
 from ._env import echo_enabled
 from ._hosts import mimebundle
-from ._inbox import MsgCallback, is_protected, register, route, sent_by_front_end
+from ._inbox import (
+    MsgCallback,
+    call_each,
+    is_protected,
+    no_reply,
+    register,
+    route,
+    sent_by_front_end,
+)
 from ._ipywidgets import announce
 from ._protocol import (
     HMR_ERROR_KIND,
@@ -281,9 +289,26 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
     def on_msg(self, callback: MsgCallback, remove: bool = False) -> None:
         """Register (or with ``remove=True`` unregister) ``callback(widget, content, buffers)``.
 
-        It is called for each custom message the front end sends with ``model.send(...)``.
+        It is called for each custom message the front end sends with ``model.send(...)``. A
+        callback that raises is shown in the widget's views and logged; the others still run.
         """
+        if callback == cast("object", self._handle_custom_msg):
+            # Code written for ipywidgets overrides `_handle_custom_msg` *and* registers it;
+            # it is already called for every message (with `content, buffers`, not the widget).
+            return
         register(self._esmwidget_msg_callbacks, callback, remove=remove)
+
+    def _handle_custom_msg(self, content: Any, buffers: list[bytes]) -> None:
+        """Hand a custom message from the front end to the `on_msg` callbacks.
+
+        ipywidgets' hook of the same name: a subclass may override it, and is then called as
+        ``self._handle_custom_msg(content, buffers)`` for each message instead.
+        """
+        channel = self._esmwidget_channel
+        reply = channel.send_custom if channel is not None else no_reply
+        call_each(
+            self._esmwidget_msg_callbacks, (self, content, buffers), self._anywidget_id, reply
+        )
 
     def _esmwidget_on_message(self, incoming: Incoming) -> None:
         channel = self._esmwidget_channel
@@ -293,7 +318,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
             label=self._anywidget_id,
             owner=self,
             commands=self._esmwidget_commands,
-            callbacks=self._esmwidget_msg_callbacks,
+            on_custom=self._handle_custom_msg,
             reply=channel.send_custom,
             on_update=self._esmwidget_apply_update,
             on_request_state=self.send_state,
@@ -313,7 +338,9 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         try:
             with self.hold_sync(), self.hold_trait_notifications():
                 for name, value in accepted.items():
-                    setattr(self, name, value)
+                    # set_trait, as ipywidgets does: a `read_only` trait is read-only for Python
+                    # code, and its module is what writes it (a zoom level, a selection).
+                    self.set_trait(name, value)
         except Exception as error:
             logger.warning(
                 "esmwidget: %s rejected the update %r: %s", self._anywidget_id, state, error

@@ -17,8 +17,16 @@ from ._widget import AnyWidget
 __all__ = ["install_anywidget_alias"]
 
 _ALIAS_MARK = "__esmwidget_alias__"
-# The submodules the alias serves, beside `anywidget` itself. Others are anywidget internals.
-_SUBMODULES = ("anywidget.experimental", "anywidget.widget", "anywidget._version")
+# The submodules the alias serves, beside `anywidget` itself; and the internals published
+# packages import (esmwidget._anywidget_internals). Other internals are refused with a message.
+_SUBMODULES = (
+    "anywidget.experimental",
+    "anywidget.widget",
+    "anywidget._version",
+    "anywidget._util",
+    "anywidget._file_contents",
+    "anywidget._descriptor",
+)
 
 
 class _InternalsFinder(importlib.abc.MetaPathFinder):
@@ -89,5 +97,10 @@ def install_anywidget_alias() -> None:
     sys.modules["anywidget.experimental"] = experimental
     sys.modules["anywidget.widget"] = widget
     sys.modules["anywidget._version"] = version
+    from ._anywidget_internals import modules  # noqa: PLC0415 - only with the alias
+
+    for name, module in modules().items():
+        sys.modules[name] = module
+        setattr(alias, name.rsplit(".", 1)[1], module)
     if _FINDER not in sys.meta_path:
         sys.meta_path.append(_FINDER)

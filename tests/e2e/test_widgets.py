@@ -189,3 +189,45 @@ def test_esm_and_css_from_path_and_url(open_notebook: OpenNotebook) -> None:
     # A URL stylesheet is a <link> that loads on its own time: wait for the computed colour.
     expect(spans.nth(0)).to_have_css("color", "rgb(128, 0, 128)")
     expect(spans.nth(1)).to_have_css("color", "rgb(0, 0, 255)")
+
+
+def test_first_render_sees_state_set_right_after_construction(open_notebook: OpenNotebook) -> None:
+    """Python sets a trait right after the widget is made; every view's first render sees it."""
+    nb = open_notebook()
+    cell = nb.run(
+        "import esmwidget, traitlets\n"
+        "class Panels(esmwidget.AnyWidget):\n"
+        '    _esm = """export default { render({ model, el }) {\n'
+        "  const s = document.createElement('span'); s.className = 'first';\n"
+        "  s.textContent = JSON.stringify(model.get('v')); el.append(s);\n"
+        '} }"""\n'
+        "    v = traitlets.Dict().tag(sync=True)\n"
+        "for _ in range(12):\n"
+        "    w = Panels()\n"
+        "    w.v = {'v': 1}\n"
+        "    display(w)\n"
+    )
+    first = cell.output.locator("span.first")
+    expect(first).to_have_count(12)
+    assert first.all_inner_texts() == ['{"v":1}'] * 12
+
+
+def test_a_raising_python_callback_shows_in_the_cell(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(
+        "import esmwidget\n"
+        "class Asker(esmwidget.AnyWidget):\n"
+        '    _esm = """export default { render({ model, el }) {\n'
+        "  const b = document.createElement('button');\n"
+        "  b.className = 'ask'; b.textContent = 'ask';\n"
+        "  b.onclick = () => model.send({ q: 1 }); el.append(b);\n"
+        '} }"""\n'
+        "    def _handle_custom_msg(self, content, buffers):\n"
+        "        raise KeyError('answer')\n"
+        "w = Asker(); w"
+    )
+    cell.output.locator("button.ask").click()
+    box = cell.output.locator(".esmwidget-error")
+    expect(box).to_contain_text("a Python message handler failed")
+    expect(box).to_contain_text("Asker._handle_custom_msg raised KeyError: 'answer'")
+    expect(cell.output.locator("button.ask")).to_be_visible()  # the widget keeps working

@@ -70,7 +70,7 @@ from anywidget.widget import AnyWidget
 from anywidget._version import __version__
 import anywidget.experimental
 try:
-    from anywidget._file_contents import FileContents
+    from anywidget._cellmagic import load_ipython_extension
 except ModuleNotFoundError as error:
     err = error
 print(AnyWidget is esmwidget.AnyWidget, __version__ == esmwidget.__version__,
@@ -81,7 +81,35 @@ print(len(finders), "ipywidgets" in sys.modules)
 """
     result = _run(code)
     lines = result.stdout.splitlines()
-    assert lines[0] == "True True True anywidget._file_contents", result.stderr
+    assert lines[0] == "True True True anywidget._cellmagic", result.stderr
     assert "install_anywidget_alias" in lines[1]
     assert "anywidget.widget" in lines[1]
     assert lines[2] == "1 False"
+
+
+def test_alias_serves_the_anywidget_internals_published_packages_use(tmp_path):
+    module = tmp_path / "widget.js"
+    module.write_text("export default { render({ el }) { el.textContent = 'from a file'; } }")
+    code = f"""
+from esmwidget.compat import install_anywidget_alias
+install_anywidget_alias()
+import anywidget, traitlets
+from anywidget._file_contents import FileContents
+from anywidget._util import remove_buffers, put_buffers, try_file_contents, _WIDGET_MIME_TYPE
+from anywidget._descriptor import MimeBundleDescriptor
+
+class W(anywidget.AnyWidget):
+    _esm = FileContents({str(module)!r}, start_thread=False)  # as packages write it
+
+state, paths, buffers = remove_buffers({{"a": b"xy", "b": [1, b"z"]}})
+put_buffers(state, paths, buffers)
+print(W()._esm == {module.read_text()!r},
+      state == {{"a": b"xy", "b": [1, b"z"]}}, paths,
+      type(try_file_contents({str(module)!r})).__name__, try_file_contents("nope.js"),
+      _WIDGET_MIME_TYPE, MimeBundleDescriptor is anywidget.experimental.MimeBundleDescriptor)
+"""
+    result = _run(code)
+    assert result.stdout.split() == [
+        "True", "True", "[['a'],", "['b',", "1]]", "FileContents", "None",
+        "application/vnd.jupyter.widget-view+json", "True",
+    ], result.stderr  # fmt: skip
