@@ -1,4 +1,4 @@
-// Errors the user sees: one readable box drawn into the widget's `el` (ANCHOR.md section 3, item 8).
+// Errors the user sees: one readable box drawn into the widget's `el` (docs/front-end.md, "When something fails").
 
 /** Where a failure happened; shown in the box and used to find its line and column. */
 /** @typedef {"load" | "module" | "initialize" | "render" | "hmr" | "python"} Phase */

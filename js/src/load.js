@@ -1,7 +1,7 @@
 // Import a widget's ES module: an http(s) URL directly, inline source through a Blob URL.
 
-/** A single-line http(s) URL; anything else is module source. */
-const URL_PATTERN = /^https?:\/\/\S+$/i;
+/** A single-line http(s) URL; anything else is module source (the kernel's rule too). */
+export const URL_PATTERN = /^https?:\/\/\S+$/i;
 const SOURCE_URL = /\/\/[#@]\s*sourceURL=(\S+)/;
 /** The sourceURL the kernel gives a chunk it embeds (`esmwidget/_bundle.py`): folder/file. */
 const CHUNK_URL = /^esmwidget:\/\/\/[^/]+\/[^/]+$/;

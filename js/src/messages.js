@@ -1,4 +1,10 @@
 /** @import { CommandRequest, OwnMessage } from "./types.js" */
+// The wire constants the loader shares with the kernel (src/esmwidget/_protocol.py);
+// tests/unit/test_wire.py checks that both sides agree.
+
+/** A reference to another widget in state, and the form anywidget 0.11 wrote. */
+export const IPY_MODEL = "IPY_MODEL_";
+export const ANYWIDGET_REF = "anywidget:";
 
 /** Custom-message `kind`s that belong to the loader, not to the widget's module. */
 export const COMMAND = "anywidget-command";

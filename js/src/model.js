@@ -4,7 +4,7 @@
 /** @import { AnyModel, BufferLike, Callbacks } from "./types.js" */
 import { exact_buffers } from "./wire.js";
 
-/** Keys only Python writes: code, style and identity (PROTOCOL.md section 1b). */
+/** Keys only Python writes: code, style and identity (docs/protocol.md, "Security"). */
 export function is_protected(/** @type {string} */ key) {
 	return (
 		key === "_esm" || key === "_css" || key === "_anywidget_id" || key.startsWith("_model_") || key.startsWith("_view_")

@@ -7,7 +7,7 @@ import * as css from "./css.js";
 import { remove_errors, show_error, TITLES, WidgetError, widget_error } from "./errors.js";
 import { Commands } from "./invoke.js";
 import { ImportFailure, import_esm } from "./load.js";
-import { COMMAND_RESPONSE, HMR_ERROR, HMR_OK, PYTHON_ERROR } from "./messages.js";
+import { ANYWIDGET_REF, COMMAND_RESPONSE, HMR_ERROR, HMR_OK, IPY_MODEL, PYTHON_ERROR } from "./messages.js";
 import { model_proxy } from "./model.js";
 import { missing_asset, text_of } from "./saved.js";
 
@@ -48,9 +48,6 @@ export function create_runtime(model) {
 	runtimes.set(model, runtime);
 	return runtime;
 }
-
-const IPY_MODEL = "IPY_MODEL_";
-const ANYWIDGET_REF = "anywidget:";
 
 export class Runtime {
 	/** @param {WidgetModel} model */
@@ -242,7 +239,7 @@ export class Runtime {
 			rendered: Promise.resolve(),
 		};
 		this.mounts.add(mount);
-		this.activate(); // a model restored without a comm loads its code only now (PROTOCOL.md 1a)
+		this.activate(); // a model restored without a comm loads its code only now (docs/protocol.md, "Security")
 		/** @type {Promise<void>} */
 		const rendered = this.tasks.then(() => {
 			if (!this.mounts.has(mount)) return;

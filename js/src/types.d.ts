@@ -108,7 +108,7 @@ export interface WidgetDef<T extends ModelState = ModelState> {
 export type AnyWidget<T extends ModelState = ModelState> = WidgetDef<T> | (() => MaybePromise<WidgetDef<T>>);
 
 // ---------------------------------------------------------------------------------------------
-// Wire shapes (custom messages, PROTOCOL.md section 9)
+// Wire shapes (custom messages; docs/protocol.md, "Custom messages, commands and loader messages")
 // ---------------------------------------------------------------------------------------------
 
 /** JS -> Python: a command call. */

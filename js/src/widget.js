@@ -35,7 +35,7 @@ export class AnyModel extends DOMWidgetModel {
 		const runtime = create_runtime(this);
 		this.on("change:_esm", () => runtime.handle({ type: "esm-update" }));
 		this.on("change:_css", () => runtime.handle({ type: "css-update" }));
-		// PROTOCOL.md 1a: a model restored from notebook metadata (no live comm) runs no code until
+		// docs/protocol.md, "Security": a model restored from notebook metadata (no live comm) runs no code until
 		// a view of it renders. A model created by the kernel loads at once.
 		if (this.comm_live) runtime.activate();
 	}
@@ -93,7 +93,7 @@ export class AnyModel extends DOMWidgetModel {
 
 	/**
 	 * Copy state for the wire with `structuredClone` instead of the base class's JSON round trip,
-	 * which destroys ArrayBuffers, typed arrays and DataViews (PROTOCOL.md section 5). `layout`,
+	 * which destroys ArrayBuffers, typed arrays and DataViews (docs/protocol.md, "Binary buffers"). `layout`,
 	 * `style` and keys with their own serializer keep the base behaviour. Mutates and returns
 	 * `state`, as the base class's `sync` relies on.
 	 *

@@ -37,7 +37,7 @@ export function exact_buffers(buffers) {
 }
 
 /**
- * `remove_buffers` sends the whole ArrayBuffer behind a view (PROTOCOL.md section 11), so a view
+ * `remove_buffers` sends the whole ArrayBuffer behind a view (docs/protocol.md, "Binary buffers"), so a view
  * of part of a buffer is replaced by an exact-size copy, in nested arrays and plain objects too.
  *
  * @param {unknown} value

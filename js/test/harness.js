@@ -146,7 +146,7 @@ export class TestManager extends ManagerBase {
 	}
 }
 
-/** The identity state Python sends (PROTOCOL.md section 4). */
+/** The identity state Python sends (docs/protocol.md, "Opening a widget"). */
 export function identity(id = "test.Widget") {
 	return {
 		_model_name: "AnyModel",

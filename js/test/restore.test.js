@@ -1,4 +1,4 @@
-// PROTOCOL.md 1a: a model restored from notebook metadata (no live comm) runs no code and adds
+// docs/protocol.md, "Security": a model restored from notebook metadata (no live comm) runs no code and adds
 // no style until a view of it renders.
 import { expect, test } from "vitest";
 import { display, fresh_log, identity, open_widget, per_test, sleep, until } from "./harness.js";

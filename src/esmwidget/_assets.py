@@ -15,7 +15,8 @@ __all__ = ["PLACEHOLDER_ESM", "Asset", "live_source", "resolve_asset"]
 # Only path-like characters, ending in a module or stylesheet suffix: one-line inline code such as
 # `export default {}; // foo.js` has spaces, braces or semicolons and is never taken for a path.
 _PATH_LIKE = re.compile(r"^[\w.~:/\\@+-][\w .~:/\\@+-]*\.(?:js|mjs|css)$")
-_URL = re.compile(r"^https?://\S+$")
+# Case-insensitive, as the loader's (js/src/load.js); tests/unit/test_wire.py keeps them equal.
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 PLACEHOLDER_ESM = """\
 export default {

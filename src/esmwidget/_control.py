@@ -25,7 +25,8 @@ def ensure_control_target() -> None:
     """Own the control target on the current comm manager, taking it back if someone else took it.
 
     ipywidgets registers the same target at import and only knows its own widgets; the last
-    registration wins. Called on every widget creation and after every cell (PROTOCOL.md 20.1).
+    registration wins. Called on every widget creation and after every cell (docs/protocol.md,
+    "Page reloads: the control comm").
     """
     _reassert()
     _hook_post_execute()

@@ -32,6 +32,7 @@ from ._protocol import (
     HMR_OK_KIND,
     MODEL_NAME,
     MODULE_NAME,
+    REFERENCE_PREFIX,
     VIEW_NAME,
 )
 from ._state import StateAdapter, adapter_for
@@ -434,7 +435,7 @@ def _to_reference(value: Any) -> Any:
         return [_to_reference(v) for v in value]
     model_id = getattr(value, "model_id", None)
     if isinstance(model_id, str) and hasattr(value, "_model_name"):
-        return f"IPY_MODEL_{model_id}"
+        return REFERENCE_PREFIX + model_id
     return value
 
 

@@ -29,6 +29,6 @@ def watchable(path: Path) -> bool:
 def echo_enabled() -> bool:
     """False when ``JUPYTER_WIDGETS_ECHO`` is set to no/n/false/off/0 (ipywidgets' switch).
 
-    Read per message, so a notebook can flip it at run time (PROTOCOL.md section 6).
+    Read per message, so a notebook can flip it at run time (docs/protocol.md, "State updates").
     """
     return os.environ.get("JUPYTER_WIDGETS_ECHO", "").strip().lower() not in _ECHO_OFF

@@ -15,11 +15,10 @@ from typing import Any
 from . import _registry
 from ._buffers import remove_buffers
 from ._page import document, renders, view_tag
-from ._protocol import SAME_AS, SAME_AS_MIN_LENGTH
+from ._protocol import REFERENCE_PREFIX, SAME_AS, SAME_AS_MIN_LENGTH
 
 __all__ = ["export_html", "to_html"]
 
-_REFERENCE = "IPY_MODEL_"
 _LINKS = ("LinkModel", "DirectionalLinkModel")
 
 
@@ -144,8 +143,8 @@ def _with_dependencies(models: list[Any]) -> dict[str, dict[str, Any]]:
 
 def _references(value: Any) -> Iterator[str]:
     if isinstance(value, str):
-        if value.startswith(_REFERENCE):
-            yield value[len(_REFERENCE) :]
+        if value.startswith(REFERENCE_PREFIX):
+            yield value[len(REFERENCE_PREFIX) :]
     elif isinstance(value, dict):
         for item in value.values():
             yield from _references(item)

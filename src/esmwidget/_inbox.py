@@ -32,7 +32,7 @@ Send = Callable[[Any, Sequence[Any]], None]
 
 
 def is_protected(key: str) -> bool:
-    """Code, style and identity keys, which a front end may never write (PROTOCOL.md 1b)."""
+    """Code, style and identity keys, which a front end may never write (docs/protocol.md)."""
     return key in PROTECTED_KEYS or key.startswith(PROTECTED_PREFIXES)
 
 

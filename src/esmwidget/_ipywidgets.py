@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 import traitlets
 
 from . import _registry
+from ._protocol import REFERENCE_PREFIX
 
 if TYPE_CHECKING:
     from importlib.abc import Loader
@@ -38,7 +39,6 @@ __all__ = ["announce", "esm_model_id", "install"]
 
 _WIDGET_MODULE = "ipywidgets.widgets.widget"
 _EMBED_MODULE = "ipywidgets.embed"
-_REFERENCE = "IPY_MODEL_"
 _MARK = "__esmwidget_adapted__"
 _SCALARS = (str, bytes, int, float, bool, type(None))
 
@@ -118,12 +118,12 @@ def _adapt_serialization(module: Any, widget_class: type) -> None:
         if not isinstance(x, dict | list | tuple | widget_class):
             model_id = esm_model_id(x)
             if model_id is not None:
-                return _REFERENCE + model_id
+                return REFERENCE_PREFIX + model_id
         return old_to(x, obj)
 
     def json_to_widget(x: Any, obj: Any) -> Any:
-        if isinstance(x, str) and x.startswith(_REFERENCE):
-            found = _registry.get(x[len(_REFERENCE) :])
+        if isinstance(x, str) and x.startswith(REFERENCE_PREFIX):
+            found = _registry.get(x[len(REFERENCE_PREFIX) :])
             if found is not None:
                 return found
         return old_from(x, obj)

@@ -26,9 +26,14 @@ PYTHON_ERROR_KIND = "esmwidget-python-error"
 SAME_AS = "esmwidget_same_as"
 SAME_AS_MIN_LENGTH = 128
 
-# Keys a front end may never write (PROTOCOL.md section 1b): code, style and identity.
+# Keys a front end may never write (docs/protocol.md, "Security"): code, style and identity.
 PROTECTED_KEYS = frozenset({"_esm", "_css", "_anywidget_id", "_view_count"})
 PROTECTED_PREFIXES = ("_model_", "_view_")
+
+# A reference to another widget in state, as ipywidgets writes it; anywidget 0.11 wrote the
+# second form, which is still read.
+REFERENCE_PREFIX = "IPY_MODEL_"
+ANYWIDGET_REFERENCE_PREFIX = "anywidget:"
 
 BufferPath = list[str | int]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from . import _registry
+from ._protocol import ANYWIDGET_REFERENCE_PREFIX, REFERENCE_PREFIX
 
 __all__ = ["widget_serialization"]
 
-_PREFIXES = ("IPY_MODEL_", "anywidget:")
+_PREFIXES = (REFERENCE_PREFIX, ANYWIDGET_REFERENCE_PREFIX)
 
 
 def _widget_to_json(value: Any, owner: Any) -> Any:
@@ -18,7 +19,7 @@ def _widget_to_json(value: Any, owner: Any) -> Any:
         return [_widget_to_json(item, owner) for item in value]
     model_id = getattr(value, "model_id", None)
     if isinstance(model_id, str) and hasattr(value, "_model_name"):
-        return f"IPY_MODEL_{model_id}"
+        return REFERENCE_PREFIX + model_id
     return value
 
 

@@ -25,7 +25,7 @@ def semver_range(python_version: str) -> str:
 
     Finals give ``~X.Y.*`` so a kernel and a server one patch apart still agree; every
     pre-release (a, b, rc, dev) is pinned exactly, because semver ranges never match
-    pre-releases (PROTOCOL.md section 13).
+    pre-releases (docs/troubleshooting.md, "Server and kernel environments").
 
     Examples
     --------

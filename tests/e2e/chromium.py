@@ -1,4 +1,4 @@
-"""Debian's Chromium and the flags it needs on these machines (TOOLCHAIN.md section 5).
+"""Debian's Chromium and the flags it needs here: no GPU, no sandbox as root, no network chatter.
 
 Shared by the e2e fixtures and `benchmarks/browser.py`.
 """

@@ -1,7 +1,8 @@
 """Drive a notebook in JupyterLab or Notebook 7 as a user would, with bounded waits only.
 
 Every wait goes through `page.wait_for_function` or a Playwright locator with a timeout: never
-`page.evaluate` on a promise that may not settle (TOOLCHAIN.md section 5, readiness trap).
+`page.evaluate` on a promise that may not settle (the toolbar's idle indicator shows before the
+kernel is connected, and a run issued then never settles).
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ class Notebook:
             self.wait_kernel_idle()
 
     def wait_kernel_idle(self, timeout: int = KERNEL_TIMEOUT) -> None:
-        """The kernel really connected and idle; the toolbar indicator lies (TOOLCHAIN.md 5)."""
+        """The kernel really connected and idle (the toolbar shows idle before it is connected)."""
         self.page.wait_for_function(_KERNEL_IDLE, timeout=timeout)
 
     # -- page access -------------------------------------------------------------------

@@ -19,8 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 # JupyterLab settings written into the isolated settings folder.
 SETTINGS = {
-    # The "Would you like to receive official Jupyter news?" toast covers outputs
-    # (TOOLCHAIN.md section 5); `--LabApp.news_url=None` does not stop it, this does.
+    # The "Would you like to receive official Jupyter news?" toast covers outputs;
+    # `--LabApp.news_url=None` does not stop it, this does.
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false",
         "checkForUpdates": False,

@@ -5,7 +5,7 @@ Automatically" is on. N widgets of one class used to save N copies of its `_esm`
 loader's serializers now keep the text in the first model and save `{"esmwidget_same_as": id}` in
 the others. These tests save such a notebook from a real kernel, count the copies in the file,
 and reopen it with a new kernel: untrusted, its restored models hold the full text but run
-nothing (PROTOCOL.md 1(a)); trusted, every instance renders its saved state.
+nothing (docs/protocol.md, "Security"); trusted, every instance renders its saved state.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Saved widget state in an untrusted notebook must not run its ES module (PROTOCOL.md 1(a), 15)."""
+"""Saved widget state in an untrusted notebook must not run its ES module (docs/protocol.md)."""
 
 from __future__ import annotations
 

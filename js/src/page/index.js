@@ -12,7 +12,7 @@ export const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 /** A view tag this runtime renders: the html-manager, if the page also loads it, skips it. */
 export const CLAIMED_MIME = "application/vnd.esmwidget.view+json";
 /** Model modules whose `AnyModel` runs an `_esm` (anywidget's saved state works the same). */
-const OWN_MODULES = new Set(["esmwidget", "anywidget"]);
+export const OWN_MODULES = new Set(["esmwidget", "anywidget"]);
 
 /**
  * @typedef {{ encoding: "base64" | "hex", path: (string | number)[], data: string }} SavedBuffer

@@ -2,13 +2,13 @@
 // DirectionalLinkModel) between models of a page with no kernel: a change to one end is set on
 // the other, as the browser does with a kernel.
 /** @import { StaticManager, StaticModel } from "./model.js" */
+import { IPY_MODEL } from "../messages.js";
 
 const LINKS = new Map([
 	["LinkModel", true],
 	["DirectionalLinkModel", false],
 ]);
 const CONTROLS = "@jupyter-widgets/controls";
-const IPY_MODEL = "IPY_MODEL_";
 
 /**
  * Connect every link model of `manager` whose ends are models of the page.
