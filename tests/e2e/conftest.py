@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from .chromium import CHROMIUM, CHROMIUM_ARGS
 from .notebook import TIMEOUT, Notebook
@@ -52,6 +52,19 @@ def browser() -> Iterator[Browser]:
             yield b
         finally:
             b.close()
+
+
+def abort_requests(page: Page, pattern: str) -> list[str]:
+    """Abort every request of `page`'s context whose URL matches `pattern`; return the list of
+    them, which tests assert is empty (or holds only what they expect)."""
+    attempts: list[str] = []
+
+    def abort(route: Route) -> None:
+        attempts.append(route.request.url)
+        route.abort()
+
+    page.context.route(re.compile(pattern), abort)
+    return attempts
 
 
 def _slug(nodeid: str) -> str:

@@ -18,7 +18,6 @@ pair at the end are the composition tests.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -26,8 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, Route, expect
+from playwright.sync_api import Locator, Page, expect
 
+from .conftest import abort_requests
 from .notebook import Cell, Notebook
 
 pytestmark = pytest.mark.e2e
@@ -69,14 +69,7 @@ def compat_packages() -> Path:
 @pytest.fixture
 def offline(page: Page) -> list[str]:
     """Abort every request that leaves 127.0.0.1 and list it: the tests assert none was made."""
-    attempts: list[str] = []
-
-    def abort(route: Route) -> None:
-        attempts.append(route.request.url)
-        route.abort()
-
-    page.context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z]+://"), abort)
-    return attempts
+    return abort_requests(page, r"^(?!https?://127\.0\.0\.1[:/])[a-z]+://")
 
 
 def prelude(packages: Path) -> str:

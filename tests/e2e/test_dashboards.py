@@ -15,27 +15,22 @@ framework draws), and a button the framework draws sets the count from Python.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
-import tarfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from .apps import npm_pack, running
 from .cdn import LocalCDN, route_public_cdns
 from .notebook import KERNEL_TIMEOUT, TIMEOUT
 from .server import free_port, tail
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-NODE_MODULES = ROOT / "node_modules"
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 REGISTRY_CACHE = Path(__file__).resolve().parent / ".cdn-pkgs"
 
 COUNTER = '''
@@ -126,15 +121,8 @@ def command(framework: str, port: int) -> list[str]:
 @pytest.fixture(scope="module")
 def cdn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCDN]:
     """The local CDN: esmwidget from its npm pack tarball, anything else from the registry."""
-    out = tmp_path_factory.mktemp("npm-pack")
-    packed = subprocess.run(
-        ["npm", "pack", "--json", "--pack-destination", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
-    with tarfile.open(out / json.loads(packed.stdout)[0]["filename"]) as tar:
-        tar.extractall(out, filter="data")
     server = LocalCDN(
-        {"esmwidget": out / "package"},
+        {"esmwidget": npm_pack(tmp_path_factory.mktemp("npm-pack"))},
         requirejs=NODE_MODULES / "requirejs" / "require.js",
         registry_cache=REGISTRY_CACHE,
     )
@@ -157,33 +145,10 @@ def dashboard(
         SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
     )
     port = free_port()
-    path = "/app" if framework == "panel" else "/"
-    log_path = tmp_path / "server.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            command(framework, port), cwd=tmp_path, env=env, stdout=log, stderr=log
-        )
-        try:
-            deadline = time.monotonic() + KERNEL_TIMEOUT / 1000
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"{framework} exited with {proc.returncode}:\n{tail(log_path)}")
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"{framework} not ready:\n{tail(log_path)}")
-                    time.sleep(0.3)
-            route_public_cdns(page.context, cdn)
-            yield f"http://127.0.0.1:{port}{path}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
+    url = f"http://127.0.0.1:{port}{'/app' if framework == 'panel' else '/'}"
+    with running(command(framework, port), url, tmp_path, env) as log_path:
+        route_public_cdns(page.context, cdn)
+        yield url
     errors = [line for line in tail(log_path, 400).splitlines() if "Traceback" in line]
     assert errors == [], tail(log_path)
 

@@ -8,18 +8,16 @@ kernel side: marimo's comm provider hands a real comm only to anywidget-identifi
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from .apps import running
 from .notebook import KERNEL_TIMEOUT, TIMEOUT
-from .server import free_port, tail
+from .server import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -112,29 +110,9 @@ def marimo_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     command += ["--host", "127.0.0.1", "--port", str(port)]
     if request.param == "edit":
         command.append("--no-token")
-    log_path = tmp_path / "marimo.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=log)
-        try:
-            deadline = time.monotonic() + KERNEL_TIMEOUT / 1000
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"marimo exited with {proc.returncode}:\n{tail(log_path)}")
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"marimo not ready:\n{tail(log_path)}")
-                    time.sleep(0.3)
-            yield f"http://127.0.0.1:{port}/"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
+    ready = f"http://127.0.0.1:{port}/health"
+    with running(command, ready, tmp_path, env) as log_path:
+        yield f"http://127.0.0.1:{port}/"
     assert "returning no-op comm" not in log_path.read_text(errors="replace")
 
 

@@ -6,16 +6,16 @@ a model shown in several places stays one model."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 import traitlets
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
 import esmwidget
 from esmwidget import experimental
 
+from .conftest import abort_requests
 from .notebook import TIMEOUT
 from .sources import COUNTER
 from .test_hosts_static import execute_to_html
@@ -88,14 +88,7 @@ class Point:
 @pytest.fixture
 def offline(page: Page) -> list[str]:
     """Abort every request that is not for a file: or blob: URL, and list it."""
-    attempts: list[str] = []
-
-    def abort(route: Route) -> None:
-        attempts.append(route.request.url)
-        route.abort()
-
-    page.context.route(re.compile(r"^(?!(file|blob|data):)"), abort)
-    return attempts
+    return abort_requests(page, r"^(?!(file|blob|data):)")
 
 
 def test_export_html_runs_widgets_with_no_kernel_and_no_network(

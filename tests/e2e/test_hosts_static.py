@@ -8,12 +8,12 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from .apps import npm_pack
 from .cdn import LocalCDN, route_public_cdns
 from .notebook import TIMEOUT, code_cell, notebook_json
 from .sources import COUNTER
@@ -27,19 +27,7 @@ NODE_MODULES = ROOT / "node_modules"
 @pytest.fixture(scope="module")
 def npm_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The files of `npm pack`'s tarball, as a CDN would serve them."""
-    out = tmp_path_factory.mktemp("npm-pack")
-    result = subprocess.run(
-        ["npm", "pack", "--json", "--pack-destination", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    tarball = out / json.loads(result.stdout)[0]["filename"]
-    with tarfile.open(tarball) as tar:
-        tar.extractall(out, filter="data")
-    return out / "package"
+    return npm_pack(tmp_path_factory.mktemp("npm-pack"))
 
 
 def execute_to_html(tmp: Path, source: str, *extra: str) -> Path:
