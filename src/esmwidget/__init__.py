@@ -13,6 +13,7 @@ from ._version import __version__
 from ._widget import AnyWidget
 
 if TYPE_CHECKING:
+    from ._bundle import BundleError
     from ._export import export_html, to_html
 
 # ipywidgets' containers and links take esmwidget widgets once the user imports ipywidgets.
@@ -28,6 +29,7 @@ def load_ipython_extension(ipython: object) -> None:
 
 __all__ = [
     "AnyWidget",
+    "BundleError",
     "WidgetTrait",
     "__version__",
     "export_html",
@@ -41,10 +43,14 @@ __all__ += ["_jupyter_labextension_paths", "_jupyter_nbextension_paths"]
 
 def __getattr__(name: str) -> Any:
     # Exporting is rare: its modules (html, base64, importlib.resources) load on first use and
-    # stay off `import esmwidget`.
+    # stay off `import esmwidget`; so does the build-directory reader.
     if name in ("export_html", "to_html"):
         from . import _export  # noqa: PLC0415
 
         return getattr(_export, name)
+    if name == "BundleError":  # the build-directory reader loads only for file-backed assets
+        from ._bundle import BundleError  # noqa: PLC0415
+
+        return BundleError
     msg = f"module 'esmwidget' has no attribute {name!r}"
     raise AttributeError(msg)

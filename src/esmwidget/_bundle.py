@@ -32,6 +32,8 @@ _ENTRY_NAMES = ("index.js", "index.mjs", "widget.js", "widget.mjs", "main.js", "
 class BundleError(ValueError):
     """A module directory or import graph that cannot become one module."""
 
+    __module__ = "esmwidget"
+
 
 @dataclass(frozen=True)
 class Loaded:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -36,6 +35,7 @@ from ._protocol import (
     VIEW_NAME,
 )
 from ._state import StateAdapter, adapter_for
+from ._warnings import warn_user
 from ._widget import MODULE_VERSION
 
 __all__ = ["MimeBundleDescriptor", "ObjectModel", "model_for"]
@@ -448,4 +448,4 @@ def _resolve_references(value: Any) -> Any:
 def _warn_once(key: str, message: str) -> None:
     if key not in _warned:
         _warned.add(key)
-        warnings.warn(message, stacklevel=4)
+        warn_user(message)

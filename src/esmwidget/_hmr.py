@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any, Protocol
 from psygnal import Signal
 
 from ._bundle import BundleError, Loaded, load
+from ._warnings import warn_user
 
 __all__ = ["VirtualFile", "WatchedFile", "Watcher", "attach", "detach", "watcher"]
 
@@ -153,11 +153,10 @@ class Watcher:
                 if self._watch is None:
                     if not self._warned:
                         self._warned = True
-                        warnings.warn(
+                        warn_user(
                             "esmwidget: ANYWIDGET_HMR=1 but hot reload needs watchfiles, which is "
-                            "not installed. Install it with `pip install esmwidget[dev]` (or "
-                            "`pip install watchfiles`) and restart the kernel.",
-                            stacklevel=4,
+                            "not installed. Install it with `pip install 'esmwidget[dev]'` (or "
+                            "`pip install watchfiles`) and restart the kernel."
                         )
                     return None
             key = (path, stylesheet)

@@ -66,7 +66,10 @@ class _Dataclass(StateAdapter):
         for key, value in patch.items():
             expected = hints.get(key)
             if expected is not None and not _matches(value, expected):
-                msg = f"{type(obj).__name__}.{key} expects {expected!r}, got {value!r}"
+                msg = (
+                    f"The {key!r} field of a {type(obj).__name__} expected "
+                    f"{_describe(expected)}, not the {type(value).__name__} {value!r}."
+                )
                 raise TypeError(msg)
             out[key] = value
         return out
@@ -134,6 +137,13 @@ class _Msgspec(StateAdapter):
         merged = {**msgspec.structs.asdict(obj), **patch}
         validated = msgspec.convert(merged, type(obj), builtin_types=_BINARY)
         return {key: getattr(validated, key) for key in patch}
+
+
+def _describe(expected: Any) -> str:
+    name = getattr(expected, "__name__", None)
+    if not isinstance(expected, type) or not name:
+        return str(expected)
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def _plain(value: Any) -> Any:

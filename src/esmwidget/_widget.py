@@ -193,11 +193,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         for name in keys:
             trait = traits.get(name)
             if trait is None or not trait.metadata.get("sync"):
-                msg = (
-                    f"{type(self).__qualname__}.{name} is not a synced trait; synced traits "
-                    f"are: {', '.join(self.keys)}. Tag it with .tag(sync=True)."
-                )
-                raise KeyError(msg)
+                raise KeyError(self._esmwidget_not_synced(name, trait is None))
             to_json = trait.metadata.get("to_json")
             value = getattr(self, name)
             state[name] = value if to_json is None else to_json(value, self)
@@ -233,6 +229,18 @@ class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
         deliver front-end changes through this method (marimo) get the same rules as the comm.
         """
         self._esmwidget_apply_update(dict(state))
+
+    def _esmwidget_not_synced(self, name: str, missing: bool) -> str:
+        own = [k for k in self.keys if not k.startswith("_")] or ["none yet"]
+        problem = (
+            f"has no trait named {name!r}"
+            if missing
+            else f"has a trait {name!r}, but it is not tagged sync=True"
+        )
+        return (
+            f"{type(self).__qualname__} {problem}. Its synced traits are: {', '.join(own)}. "
+            "Declare it as `name = traitlets.<Type>(...).tag(sync=True)`."
+        )
 
     def send_state(self, key: str | Iterable[str] | None = None) -> None:
         """Send synced traits (all when `key` is None) to the front end as one ``update``."""

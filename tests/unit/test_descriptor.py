@@ -296,3 +296,15 @@ def test_object_first_shown_after_a_vfile_rerun_starts_from_the_latest_text(comm
     assert comms[0].sent[0].data["state"]["_esm"].endswith("// second")
     write_vfile("objects-late.js", "export default { render() {} } // third")
     assert comms[0].messages()[-1]["state"]["_esm"].endswith("// third")
+
+
+def test_a_dataclass_field_of_the_wrong_type_is_refused_in_traitlets_words(comms, caplog):
+    @dataclasses.dataclass
+    class Point:
+        x: int = 0
+        _repr_mimebundle_ = ex.MimeBundleDescriptor(_esm="export default {}")
+
+    obj = Point()
+    FrontEnd(obj).set(x="a")
+    assert obj.x == 0
+    assert "The 'x' field of a Point expected an int, not the str 'a'." in caplog.text

@@ -160,9 +160,10 @@ def test_missing_watchfiles_warns_once(comms, monkeypatch, tmp_path):
         path = tmp_path / "w.js"
         path.write_text(V1)
         cls = make_class(path)
-        with pytest.warns(UserWarning, match=r"pip install esmwidget\[dev\]") as record:
+        with pytest.warns(UserWarning, match=r"pip install 'esmwidget\[dev\]'") as record:
             [cls() for _ in range(3)]
         assert len(record) == 1
+        assert record[0].filename == __file__  # points at the line that made the widget
     finally:
         set_watcher(old)
 

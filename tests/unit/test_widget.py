@@ -496,3 +496,24 @@ def test_unknown_widget_reference_is_rejected(comms, caplog):
         FrontEnd(w).set(one="IPY_MODEL_deadbeef")
     assert w.one is None
     assert "names no live widget" in caplog.text
+
+
+def test_get_state_says_whether_a_trait_is_missing_or_not_synced(comms):
+    class Form(esmwidget.AnyWidget):
+        _esm = "export default {}"
+        name = traitlets.Unicode("").tag(sync=True)
+        age = traitlets.Int(0).tag(sync=True)
+        secret = traitlets.Unicode("")  # not synced
+
+    w = Form()
+    with pytest.raises(
+        KeyError, match=r"Form has no trait named 'nmae'\. Its synced traits are: age, name\."
+    ):
+        w.get_state("nmae")
+    with pytest.raises(KeyError, match=r"has a trait 'secret', but it is not tagged sync=True"):
+        w.get_state("secret")
+
+
+def test_bundle_errors_are_public_under_esmwidget():
+    assert esmwidget.BundleError.__module__ == "esmwidget"
+    assert issubclass(esmwidget.BundleError, ValueError)
