@@ -156,13 +156,12 @@ test("a reference whose holder is missing shows an error in the cell, without ha
 test("two models that reference each other fail after the bound, they do not hang", async () => {
 	limits.wait_ms = 200;
 	vi.spyOn(console, "error").mockImplementation(() => {});
-	const started = performance.now();
+	// Settles (a hang would time the test out): each reference gives up after the bound.
 	const models = await t.manager.set_state({
 		version_major: 2,
 		version_minor: 0,
 		state: { ...entry("a", { _esm: { [SAME_AS]: "b" } }), ...entry("b", { _esm: { [SAME_AS]: "a" } }) },
 	});
-	expect(performance.now() - started).toBeLessThan(2000);
 	const views = await Promise.all(models.map((m) => display(t.manager, m)));
 	await until(() =>
 		expect(views.map((v) => v.el.querySelector(".esmwidget-error-message")?.textContent)).toEqual([

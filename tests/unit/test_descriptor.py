@@ -12,26 +12,12 @@ import traitlets
 import esmwidget
 from esmwidget import experimental as ex
 from esmwidget._hmr import write_vfile
-from esmwidget.testing import CommandFailedError, FakeComm, FrontEnd
+from esmwidget.testing import CommandFailedError, FrontEnd
 
 # Objects without change events warn once per class; those tests are about other things.
 pytestmark = pytest.mark.filterwarnings("ignore:esmwidget. changes made in Python:UserWarning")
 
 ESM = "export default { render({ model, el }) { el.textContent = model.get('x') } }"
-
-
-class PageFor(FrontEnd):
-    """FrontEnd for a described object: displays it first (which opens the comm)."""
-
-    def __init__(self, obj):
-        obj._repr_mimebundle_()
-        self.comm = obj._repr_mimebundle_._channel.comm
-        assert isinstance(self.comm, FakeComm)
-
-        class Shim:
-            comm = self.comm
-
-        super().__init__(Shim())
 
 
 @ex.dataclass(esm=ESM)
@@ -112,7 +98,7 @@ def test_the_comm_opens_lazily_once_with_the_full_state(comms):
 @pytest.mark.parametrize("factory", [Evented, Model, Struct, Traits, Hooks, Plain])
 def test_front_end_updates_reach_every_kind_of_object(comms, factory):
     obj = factory()
-    page = PageFor(obj)
+    page = FrontEnd(obj)
     page.set(x=5)
     values = obj.values if isinstance(obj, Hooks) else {"x": obj.x}
     assert values["x"] == 5
@@ -127,7 +113,7 @@ def test_front_end_updates_reach_every_kind_of_object(comms, factory):
 @pytest.mark.parametrize("factory", [Evented, Traits])
 def test_python_changes_reach_the_front_end(comms, factory):
     obj = factory()
-    page = PageFor(obj)
+    page = FrontEnd(obj)
     obj.x = 9
     assert comms[0].messages()[-1] == {"method": "update", "state": {"x": 9}, "buffer_paths": []}
     page.set(x=4)  # the front end's own change is not sent back
@@ -149,7 +135,7 @@ def test_objects_without_events_warn_once_how_to_add_them(comms):
 @pytest.mark.parametrize(("factory", "bad"), [(Evented, "x"), (Model, "x"), (Struct, "x")])
 def test_invalid_front_end_values_leave_the_object_and_resend(comms, caplog, factory, bad):
     obj = factory(x=2)
-    page = PageFor(obj)
+    page = FrontEnd(obj)
     with caplog.at_level(logging.WARNING, "esmwidget"):
         page.set(**{bad: "not a number"})
     assert obj.x == 2
@@ -160,7 +146,7 @@ def test_invalid_front_end_values_leave_the_object_and_resend(comms, caplog, fac
 
 def test_protected_and_unknown_keys_are_refused(comms, caplog):
     obj = Evented()
-    page = PageFor(obj)
+    page = FrontEnd(obj)
     with caplog.at_level(logging.WARNING, "esmwidget"):
         page.set(_esm="alert(1)", nope=1)
     assert obj._repr_mimebundle_.get_state()["_esm"] == ESM
@@ -170,7 +156,7 @@ def test_protected_and_unknown_keys_are_refused(comms, caplog):
 
 def test_custom_messages_and_commands(comms):
     obj = Evented(label="hey")
-    page = PageFor(obj)
+    page = FrontEnd(obj)
     got = []
     ex.on_msg(obj, lambda o, content, buffers: got.append((o, content, buffers)))
     page.send({"ping": 1}, [b"z"])
@@ -185,7 +171,7 @@ def test_custom_messages_and_commands(comms):
 
 def test_binary_fields_both_ways(comms):
     obj = Evented(blob=b"\x00\x01")
-    page = PageFor(obj)
+    page = FrontEnd(obj)
     assert comms[0].sent[0].buffers == [b"\x00\x01"]
     page.set(blob=b"\xff\xfe")
     assert obj.blob == b"\xff\xfe"
@@ -278,7 +264,7 @@ def test_psygnal_evented_dataclass_is_detected(comms):
         x: int = 0
 
     obj = Ev()
-    PageFor(obj)
+    FrontEnd(obj)
     obj.x = 2
     assert comms[0].messages()[-1]["state"] == {"x": 2}
 
