@@ -6,9 +6,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ._env import hmr_enabled, watchable
+
+if TYPE_CHECKING:
+    from ._hmr import Source
 
 __all__ = ["PLACEHOLDER_ESM", "Asset", "live_source", "resolve_asset"]
 
@@ -48,14 +51,14 @@ class Asset:
     stylesheet: bool = False
 
 
-def live_source(asset: Asset) -> Any | None:
+def live_source(asset: Asset) -> Source | None:
     """The ``%%vfile`` or watched file that keeps `asset` current, or None.
 
     Files are watched only with HMR on and outside installed packages; psygnal and watchfiles
     are imported only then.
     """
     if asset.vfile is not None:
-        from ._hmr import vfile  # noqa: PLC0415
+        from ._vfiles import vfile  # noqa: PLC0415
 
         return vfile(asset.vfile)
     if asset.path is not None and hmr_enabled() and watchable(asset.path):
@@ -109,7 +112,7 @@ def resolve_asset(owner: str, name: str, value: object) -> Asset:
 
 
 def _virtual(owner: str, name: str, vfile_name: str) -> Asset:
-    from ._hmr import vfile  # noqa: PLC0415 - psygnal only when virtual files are used
+    from ._vfiles import vfile  # noqa: PLC0415 - psygnal only when virtual files are used
 
     source = vfile(vfile_name)
     if source is None:

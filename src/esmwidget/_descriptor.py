@@ -35,8 +35,8 @@ from ._protocol import (
     VIEW_NAME,
 )
 from ._state import StateAdapter, adapter_for
+from ._version import MODULE_VERSION
 from ._warnings import warn_user
-from ._widget import MODULE_VERSION
 
 __all__ = ["MimeBundleDescriptor", "ObjectModel", "model_for"]
 

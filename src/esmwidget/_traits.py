@@ -1,14 +1,56 @@
-"""`WidgetTrait`: a synced trait holding another widget, sent as ``IPY_MODEL_<id>``."""
+"""The traits of `AnyWidget`: `_esm`/`_css` assets, the metaclass that makes them, `WidgetTrait`.
+
+`WidgetTrait` is a synced trait holding another widget, sent as ``IPY_MODEL_<id>``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import traitlets
+from traitlets.traitlets import MetaHasTraits
 
+from ._assets import Asset, resolve_asset
+from ._commands import collect_commands
 from ._serialization import widget_serialization
 
-__all__ = ["WidgetTrait"]
+__all__ = ["AnyWidgetMeta", "AssetTrait", "WidgetTrait"]
+
+
+class AssetTrait(traitlets.Unicode):  # type: ignore[type-arg]
+    """A synced `Unicode` defaulting to an asset's current text (file-backed assets change)."""
+
+    def __init__(self, asset: Asset) -> None:
+        super().__init__()
+        self.asset = asset
+        self.default_value = traitlets.Undefined  # type: ignore[assignment] # dynamic default
+
+    def make_dynamic_default(self) -> str:
+        """Return the asset's current text, so instances created after a reload get it."""
+        return self.asset.text
+
+
+class AnyWidgetMeta(MetaHasTraits):
+    """Turns `_esm`/`_css` class attributes into synced traits once, when the class is defined."""
+
+    def __new__(
+        mcls,
+        name: str,
+        bases: tuple[type, ...],
+        classdict: dict[str, Any],
+        **kwargs: Any,
+    ) -> AnyWidgetMeta:
+        owner = f"{classdict.get('__module__', '?')}.{classdict.get('__qualname__', name)}"
+        for key in ("_esm", "_css"):
+            value = classdict.get(key)
+            if key in classdict and not isinstance(value, traitlets.TraitType):
+                classdict[key] = AssetTrait(resolve_asset(owner, key, value)).tag(sync=True)
+        # Each class gets its own slot for the synced-trait table, filled on first use
+        # (`_sync_table`), so an instance finds it with one attribute lookup.
+        classdict["_esmwidget_sync"] = None
+        cls = cast("AnyWidgetMeta", super().__new__(mcls, name, bases, classdict, **kwargs))
+        cls._esmwidget_commands = collect_commands(cls)  # type: ignore[attr-defined]
+        return cls
 
 
 class WidgetTrait(traitlets.TraitType):  # type: ignore[type-arg]

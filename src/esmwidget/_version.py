@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["__version__", "semver_range"]
+__all__ = ["MODULE_VERSION", "__version__", "semver_range"]
 
 try:
     # Written by hatch's version hook from package.json at build time (also for editable
@@ -48,3 +48,7 @@ def semver_range(python_version: str) -> str:
         "fix the version field in package.json."
     )
     raise ValueError(msg)
+
+
+# What the kernel sends as `_model_module_version` / `_view_module_version`.
+MODULE_VERSION = semver_range(__version__)

@@ -8,12 +8,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar, cast
 
 import traitlets
-from traitlets.traitlets import MetaHasTraits
 
 from . import _registry
-from ._assets import PLACEHOLDER_ESM, Asset, live_source, resolve_asset
+from ._assets import PLACEHOLDER_ESM, Asset, live_source
 from ._comm import Channel, Incoming
-from ._commands import collect_commands
 from ._control import ensure_control_target
 from ._env import echo_enabled
 from ._hosts import mimebundle
@@ -34,52 +32,15 @@ from ._protocol import (
     MODULE_NAME,
     VIEW_NAME,
 )
-from ._version import __version__, semver_range
+from ._traits import AnyWidgetMeta, AssetTrait
+from ._version import MODULE_VERSION
 
 __all__ = ["AnyWidget"]
 
 logger = logging.getLogger("esmwidget")
 
-MODULE_VERSION = semver_range(__version__)
 
-
-class AssetTrait(traitlets.Unicode):  # type: ignore[type-arg]
-    """A synced `Unicode` defaulting to an asset's current text (file-backed assets change)."""
-
-    def __init__(self, asset: Asset) -> None:
-        super().__init__()
-        self.asset = asset
-        self.default_value = traitlets.Undefined  # type: ignore[assignment] # dynamic default
-
-    def make_dynamic_default(self) -> str:
-        """Return the asset's current text, so instances created after a reload get it."""
-        return self.asset.text
-
-
-class _AnyWidgetMeta(MetaHasTraits):
-    """Turns `_esm`/`_css` class attributes into synced traits once, when the class is defined."""
-
-    def __new__(
-        mcls,
-        name: str,
-        bases: tuple[type, ...],
-        classdict: dict[str, Any],
-        **kwargs: Any,
-    ) -> _AnyWidgetMeta:
-        owner = f"{classdict.get('__module__', '?')}.{classdict.get('__qualname__', name)}"
-        for key in ("_esm", "_css"):
-            value = classdict.get(key)
-            if key in classdict and not isinstance(value, traitlets.TraitType):
-                classdict[key] = AssetTrait(resolve_asset(owner, key, value)).tag(sync=True)
-        # Each class gets its own slot for the synced-trait table, filled on first use
-        # (`_sync_table`), so an instance finds it with one attribute lookup.
-        classdict["_esmwidget_sync"] = None
-        cls = cast("_AnyWidgetMeta", super().__new__(mcls, name, bases, classdict, **kwargs))
-        cls._esmwidget_commands = collect_commands(cls)  # type: ignore[attr-defined]
-        return cls
-
-
-class AnyWidget(traitlets.HasTraits, metaclass=_AnyWidgetMeta):
+class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
     """Base class for widgets whose front end is an ES module.
 
     Subclass it, give `_esm` and optionally `_css`, and tag the traits to share with the browser
