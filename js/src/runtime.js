@@ -109,7 +109,7 @@ export class Runtime {
 	 * @param {() => Promise<void>} handle
 	 * @returns {Promise<void>}
 	 */
-	deliver(handle) {
+	queue_message(handle) {
 		if (this.loads > 0) {
 			this.waiting.push(handle);
 			return Promise.resolve();
@@ -141,7 +141,7 @@ export class Runtime {
 	}
 
 	/** @param {LoaderEvent} event */
-	handle(event) {
+	apply_event(event) {
 		switch (event.type) {
 			case "esm-update":
 				if (this.active) this.#schedule(() => this.#load());
@@ -158,7 +158,7 @@ export class Runtime {
 				return;
 			}
 			case "hmr-ok":
-				this.asset_received(event.key);
+				this.clear_hmr_error(event.key);
 				return;
 			default: {
 				/** @type {never} */
@@ -174,19 +174,19 @@ export class Runtime {
 	 * @param {OwnMessage} message
 	 * @param {DataView[]} buffers
 	 */
-	receive(message, buffers) {
+	loader_message(message, buffers) {
 		switch (message.kind) {
 			case COMMAND_RESPONSE:
 				return this.commands.receive(message, buffers);
 			case HMR_ERROR:
-				return this.handle({
+				return this.apply_event({
 					type: "hmr-error",
 					key: message.key ?? "_esm",
 					message: message.message,
 					path: message.path,
 				});
 			case HMR_OK:
-				return this.handle({ type: "hmr-ok", key: message.key ?? "_esm" });
+				return this.apply_event({ type: "hmr-ok", key: message.key ?? "_esm" });
 			case PYTHON_ERROR:
 				return this.#python_error(message);
 			default: {
@@ -217,7 +217,7 @@ export class Runtime {
 	 *
 	 * @param {string} key
 	 */
-	asset_received(key) {
+	clear_hmr_error(key) {
 		if (this.hmr_error?.key !== key) return;
 		this.hmr_error = null;
 		for (const mount of this.mounts) remove_errors(mount.el, "hmr");
@@ -318,7 +318,7 @@ export class Runtime {
 		await this.#retire();
 		if (this.closed) return;
 		this.generation = next;
-		if (this.hmr_error?.key === "_esm") this.hmr_error = null;
+		this.clear_hmr_error("_esm");
 		if (entry) {
 			try {
 				next.widget = await instantiate(entry, id);

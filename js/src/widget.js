@@ -33,8 +33,8 @@ export class AnyModel extends DOMWidgetModel {
 	initialize(attributes, options) {
 		super.initialize(attributes, options);
 		const runtime = create_runtime(this);
-		this.on("change:_esm", () => runtime.handle({ type: "esm-update" }));
-		this.on("change:_css", () => runtime.handle({ type: "css-update" }));
+		this.on("change:_esm", () => runtime.apply_event({ type: "esm-update" }));
+		this.on("change:_css", () => runtime.apply_event({ type: "css-update" }));
 		// docs/protocol.md, "Security": a model restored from notebook metadata (no live comm) runs no code until
 		// a view of it renders. A model created by the kernel loads at once.
 		if (this.comm_live) runtime.activate();
@@ -54,15 +54,15 @@ export class AnyModel extends DOMWidgetModel {
 		if (data.method === "custom") {
 			const own = own_message(data.content);
 			if (own) {
-				rt.receive(own, buffers);
+				rt.loader_message(own, buffers);
 				return Promise.resolve();
 			}
 		}
-		return rt.deliver(async () => {
+		return rt.queue_message(async () => {
 			await super._handle_comm_msg(msg);
 			const state = data.state;
 			if (data.method === "update" && typeof state === "object" && state) {
-				for (const key of ["_esm", "_css"]) if (key in state) rt.asset_received(key);
+				for (const key of ["_esm", "_css"]) if (key in state) rt.clear_hmr_error(key);
 			}
 		});
 	}
