@@ -26,6 +26,10 @@ rm -rf src/esmwidget/labextension src/esmwidget/nbextension src/esmwidget/_stati
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,docs]" 2>&1 \
   | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import esmwidget" # fails loudly if the install above did not happen
+# shinywidgets without its dependencies: it requires the real anywidget (which it never imports),
+# and the alias tests need an environment without it. Its other dependencies are test extras.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "shinywidgets>=0.5" 2>&1 \
+  | grep -v "^WARNING: Location" || true
 # The lab and classic extensions are the copies pip installed, as a user's install has them:
 # Voila and the classic notebook refuse to serve a symlink that leads out of their data folder,
 # so `jupyter-builder develop` (live JS rebuilds, see js/README.md) would break those pages.

@@ -7,6 +7,7 @@ helpers and constants, ``anywidget._file_contents.FileContents`` in class bodies
 
 from __future__ import annotations
 
+import importlib.machinery
 import os
 import types
 from pathlib import Path
@@ -76,6 +77,7 @@ def modules() -> dict[str, types.ModuleType]:
 
 def _module(name: str, **names: Any) -> types.ModuleType:
     module = types.ModuleType(name, f"{name}, served by esmwidget's anywidget alias")
+    module.__spec__ = importlib.machinery.ModuleSpec(name, None)
     for key, value in names.items():
         setattr(module, key, value)
     return module

@@ -289,7 +289,9 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
             commands=self._esmwidget_commands,
             on_custom=self._handle_custom_msg,
             reply=channel.send_custom,
-            on_update=self._esmwidget_apply_update,
+            # Through the public method, as ipywidgets does: packages override set_state to
+            # intercept what the page sends (chunked uploads, renamed keys).
+            on_update=self.set_state,
             on_request_state=self.send_state,
         )
 

@@ -76,8 +76,7 @@ def install_anywidget_alias() -> None:
             "package that uses anywidget (restart the kernel if needed)."
         )
         raise RuntimeError(msg)
-    alias = types.ModuleType("anywidget", "esmwidget's anywidget-compatible API")
-    alias.__path__ = []  # a package, so `import anywidget.widget` works
+    alias = _module("anywidget", "esmwidget's anywidget-compatible API", package=True)
     alias.AnyWidget = AnyWidget  # type: ignore[attr-defined]
     alias.Widget = AnyWidget  # type: ignore[attr-defined]
     alias.WidgetTrait = WidgetTrait  # type: ignore[attr-defined]
@@ -86,9 +85,9 @@ def install_anywidget_alias() -> None:
     alias.__version__ = __version__  # type: ignore[attr-defined]
     # `from anywidget.widget import AnyWidget` and `from anywidget._version import __version__`
     # appear in published packages.
-    widget = types.ModuleType("anywidget.widget", "anywidget.AnyWidget, served by esmwidget")
+    widget = _module("anywidget.widget", "anywidget.AnyWidget, served by esmwidget")
     widget.AnyWidget = AnyWidget  # type: ignore[attr-defined]
-    version = types.ModuleType("anywidget._version")
+    version = _module("anywidget._version", "anywidget.__version__, served by esmwidget")
     version.__version__ = __version__  # type: ignore[attr-defined]
     alias.widget = widget  # type: ignore[attr-defined]
     alias._version = version  # type: ignore[attr-defined]
@@ -104,3 +103,13 @@ def install_anywidget_alias() -> None:
         setattr(alias, name.rsplit(".", 1)[1], module)
     if _FINDER not in sys.meta_path:
         sys.meta_path.append(_FINDER)
+
+
+def _module(name: str, doc: str, *, package: bool = False) -> types.ModuleType:
+    # With a spec, as imported modules have: `importlib.util.find_spec("anywidget")` (which
+    # altair calls when it is imported) raises ValueError for a module whose __spec__ is None.
+    module = types.ModuleType(name, doc)
+    module.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=package)
+    if package:
+        module.__path__ = []  # a package, so `import anywidget.widget` works
+    return module

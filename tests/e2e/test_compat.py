@@ -37,7 +37,16 @@ OpenNotebook = Callable[..., Notebook]
 COMPAT_DIR = Path(__file__).resolve().parent / ".compat-pkgs"
 # Pinned: the tests click on these versions' DOM. drawdata is wigglystuff's one dependency
 # besides anywidget (which the alias serves).
-PACKAGES = ("drawdata==0.5.2", "wigglystuff==0.5.36", "searchselect==0.1.0")
+PACKAGES = (
+    "drawdata==0.5.2",
+    "wigglystuff==0.5.36",
+    "searchselect==0.1.0",
+    # From the survey in docs/migrating.md: each exercises something the first three do not.
+    "bitjet==1.0.0",
+    "moutils==0.3.12",
+    "jswidget==0.1.1",
+    "plotly==7.1.0",
+)
 FORBIDDEN = ("anywidget", "ipywidgets")
 
 
@@ -80,6 +89,12 @@ def prelude(packages: Path) -> str:
         "import sys\n"
         f"sys.path.insert(0, {str(packages)!r})\n"
     )
+
+
+def eventually(read: Callable[[], str], expected: str, tries: int = 20) -> bool:
+    """Whether `read()` returns `expected` within a few tries (an event the page sends after
+    what it shows); each try is a cell run, so there is no timed wait."""
+    return any(read() == expected for _ in range(tries))
 
 
 def rendered(cell: Cell, selector: str) -> Locator:
@@ -219,6 +234,99 @@ def test_searchselect(
     with nb.page.expect_event("requestfailed"):
         nb.js("() => { fetch('https://example.invalid/probe').catch(() => {}); }")
     assert offline == ["https://example.invalid/probe"]
+
+
+def test_bitjet_binary_trait_arrives_as_a_dataview(
+    open_notebook: OpenNotebook, compat_packages: Path, offline: list[str]
+) -> None:
+    """bitjet reads `bytes` as a DataView and writes a select and a range input back."""
+    nb = open_notebook()
+    cell = nb.run(
+        prelude(compat_packages) + "from bitjet import BitView\n"
+        "w = BitView(data=b'\\x0f\\xf0' * 4, datawidth=16)\nw"
+    )
+    meta = rendered(cell, ".bitjet [data-role=meta]")
+    expect(meta).to_contain_text("8 bytes")
+    cell.output.locator("select[data-role=mode]").select_option("byte")
+    assert nb.py("w.mode") == "byte"
+    nb.run("w.mode = 'bit'\nw.data = b'x' * 10")
+    expect(meta).to_contain_text("10 bytes")
+    assert_on_esmwidget(nb, cell, "w", offline)
+
+
+def test_moutils_shell_custom_messages_both_ways(
+    open_notebook: OpenNotebook, compat_packages: Path, offline: list[str]
+) -> None:
+    """moutils' shell: a click sends a string; Python streams dicts back from an asyncio task."""
+    nb = open_notebook()
+    # moutils wraps its widgets for marimo when marimo is importable (this venv has it).
+    cell = nb.run(
+        "import sys\nsys.modules['marimo'] = None\n"
+        + prelude(compat_packages)
+        + "from moutils import shell\nw = shell('echo hello-esmwidget')\nw"
+    )
+    button = rendered(cell, "button")
+    expect(button).to_have_text("▶ echo hello-esmwidget")
+    button.click()
+    output = cell.output.locator("pre")
+    expect(output).to_contain_text("hello-esmwidget")
+    expect(output).to_contain_text("Process completed successfully")
+    nb.run("w.command = 'echo other'")
+    expect(button).to_have_text("▶ echo other")
+    assert_on_esmwidget(nb, cell, "w", offline)
+
+
+def test_jswidget_traits_added_after_display_and_buffers(
+    open_notebook: OpenNotebook, compat_packages: Path, offline: list[str]
+) -> None:
+    """jswidget adds traits with `add_traits` after the comm opened and sends them in one
+    `hold_sync` update with binary buffers; clicks come back as custom messages."""
+    nb = open_notebook()
+    cell = nb.run(
+        prelude(compat_packages) + "import numpy as np\nfrom jswidget import JSWidget\n"
+        "w = JSWidget(width=300, height=60)\n"
+        'w.js_code = """\n'
+        "const b = document.createElement('button'); b.className = 'jsw-btn';\n"
+        "b.textContent = 'n=' + (data.n ?? 0); b.onclick = () => sendMessage({clicked: true});\n"
+        "const s = document.createElement('span'); s.className = 'jsw-buf'; el.append(b, s);\n"
+        "onData(d => { b.textContent = 'n=' + d.n; });\n"
+        "onBuffers(() => {\n"
+        "  s.textContent = Array.from(new Uint8Array(getBuffer('v'))).join(',');\n"
+        "});\n"
+        '"""\n'
+        "got = []\nw.on_msg(lambda _w, content, buffers: got.append(content))\nw"
+    )
+    button = rendered(cell, ".jsw-btn")
+    button.click()
+    expect(button).to_be_visible()
+    assert nb.py("got") == "[{'clicked': True}]"
+    nb.run("w.set_buffers(v=np.arange(4, dtype=np.uint8))")
+    expect(cell.output.locator(".jsw-buf")).to_have_text("0,1,2,3")
+    nb.run("w.update_data(n=5)")
+    expect(button).to_have_text("n=5")
+    assert_on_esmwidget(nb, cell, "w", offline)
+
+
+def test_plotly_figure_widget(
+    open_notebook: OpenNotebook, compat_packages: Path, offline: list[str]
+) -> None:
+    """plotly's FigureWidget: a 5 MB module whose default export is a factory; legend clicks
+    write traits from the page; Python relayouts reach it."""
+    nb = open_notebook()
+    cell = nb.run(
+        prelude(compat_packages) + "from plotly.graph_objs._figurewidget import FigureWidget\n"
+        "import plotly.graph_objects as go\n"
+        "fig = FigureWidget(data=[go.Bar(y=[1, 3, 2], name='a'), go.Bar(y=[2, 1, 3], name='b')])\n"
+        "fig"
+    )
+    rendered(cell, ".js-plotly-plot .main-svg")
+    cell.output.locator(".legend .traces .legendtoggle").first.click()
+    # The page hides the trace, then tells Python (plotly's restyle event); wait for both.
+    expect(cell.output.locator(".legend .traces").first).to_have_css("opacity", "0.5")
+    assert eventually(lambda: nb.py("fig.data[0].visible"), "legendonly")
+    nb.run("fig.layout.title.text = 'Hello esmwidget'")
+    expect(cell.output.locator(".gtitle")).to_have_text("Hello esmwidget")
+    assert_on_esmwidget(nb, cell, "fig", offline)
 
 
 COMPOSITION = '''import esmwidget, traitlets

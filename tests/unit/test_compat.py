@@ -113,3 +113,22 @@ print(W()._esm == {module.read_text()!r},
         "True", "True", "[['a'],", "['b',", "1]]", "FileContents", "None",
         "application/vnd.jupyter.widget-view+json", "True",
     ], result.stderr  # fmt: skip
+
+
+def test_the_alias_has_a_spec_so_find_spec_works():
+    # altair calls importlib.util.find_spec("anywidget") when it is imported.
+    result = _run(
+        "from esmwidget.compat import install_anywidget_alias\n"
+        "install_anywidget_alias()\n"
+        "import importlib.util\n"
+        "print(importlib.util.find_spec('anywidget').name,"
+        " importlib.util.find_spec('anywidget._util').name)"
+    )
+    assert result.stdout.split() == ["anywidget", "anywidget._util"], result.stderr
+
+
+def test_the_test_environment_has_no_real_anywidget():
+    # The alias tests prove what they claim only where `import anywidget` cannot find the real
+    # package (scripts/setup.sh installs shinywidgets, which requires it, without dependencies).
+    result = _run("import importlib.util; print(importlib.util.find_spec('anywidget'))")
+    assert result.stdout.strip() == "None"

@@ -149,3 +149,20 @@ def test_described_traitlets_objects_take_read_only_writes_from_the_module(comms
     obj = Selection()
     FrontEnd(obj).set(picked=[1, 2])
     assert obj.picked == [1, 2]
+
+
+def test_an_overridden_set_state_receives_every_update_from_the_page(comms):
+    class Chunked(esmwidget.AnyWidget):
+        _esm = ESM
+        data = traitlets.Unicode("").tag(sync=True)
+
+        def set_state(self, state):
+            # As packages do: assemble chunks the page sends, then hand on the rest.
+            chunks = sorted(k for k in state if k.startswith("chunk_"))
+            if chunks:
+                state = {"data": "".join(state.pop(k) for k in chunks), **state}
+            super().set_state(state)
+
+    w = Chunked()
+    FrontEnd(w).set(chunk_1="b", chunk_0="a")
+    assert w.data == "ab"
