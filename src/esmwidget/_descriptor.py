@@ -3,44 +3,26 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import weakref
-from collections.abc import Callable, Iterator, Sequence
-from functools import partial
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from . import _registry
 from ._assets import PLACEHOLDER_ESM, Asset, live_source, resolve_asset
-from ._comm import Channel, Incoming
 from ._commands import collect_commands
-from ._control import ensure_control_target
-from ._env import echo_enabled
-from ._hosts import mimebundle
-from ._inbox import (
-    MsgCallback,
-    call_each,
-    is_protected,
-    no_reply,
-    register,
-    route,
-    sent_by_front_end,
-)
-from ._protocol import (
-    HMR_ERROR_KIND,
-    HMR_OK_KIND,
-    MODEL_NAME,
-    MODULE_NAME,
-    REFERENCE_PREFIX,
-    VIEW_NAME,
-)
+from ._inbox import MsgCallback
+from ._protocol import MODEL_NAME, MODULE_NAME, REFERENCE_PREFIX, VIEW_NAME
 from ._state import StateAdapter, adapter_for
+from ._sync import Echo, Sync
 from ._version import MODULE_VERSION
 from ._warnings import warn_user
 
+if TYPE_CHECKING:
+    from ._comm import Channel
+    from ._hmr import Source
+
 __all__ = ["MimeBundleDescriptor", "ObjectModel", "model_for"]
 
-logger = logging.getLogger("esmwidget")
 T = TypeVar("T")
 _warned: set[str] = set()
 
@@ -148,7 +130,7 @@ def model_for(obj: Any, descriptor: MimeBundleDescriptor[Any] | None = None) -> 
 
 
 class ObjectModel:
-    """The comm-side model of one described object: state sync, messages, commands, HMR."""
+    """The comm-side model of one described object: a `Sync` and how to read and write it."""
 
     _model_name = MODEL_NAME
     _model_module = MODULE_NAME
@@ -163,12 +145,6 @@ class ObjectModel:
             "_anywidget_id": descriptor.owner_name,
             **descriptor.extra_state,
         }
-        self._channel: Channel | None = None
-        self._callbacks: list[MsgCallback] = []
-        self._locks: list[dict[str, Any]] = []
-        self._hold: list[str] | None = None
-        self._hmr_links: list[Any] = []
-        self._disconnect: Callable[[], None] | None = None
         try:
             self.target: Callable[[], Any] = weakref.ref(obj)
             weakref.finalize(obj, _finalize, id(obj), self)
@@ -180,6 +156,12 @@ class ObjectModel:
                 "comm stays open until the kernel stops. Add `__slots__ = ('__weakref__',)` to "
                 "the class (or remove __slots__) so it closes when the object is collected.",
             )
+        self.link = Sync(
+            self,
+            label=descriptor.owner_name,
+            subject=self.target,
+            commands=descriptor.commands,
+        )
 
     # -- identity and display --------------------------------------------------------------
 
@@ -191,13 +173,12 @@ class ObjectModel:
     def __call__(self, **kwargs: Any) -> dict[str, Any] | tuple[dict[str, Any], Any] | None:
         """Return the mimebundle (IPython calls ``obj._repr_mimebundle_(include, exclude)``)."""
         del kwargs
-        obj = self.target()
         channel = self._open()
         if self.descriptor.no_view or channel.closed:
             return None
-        return mimebundle(repr(obj), channel.comm_id)
+        return self.link.bundle(repr(self.target()))
 
-    def get_state(self, keys: Sequence[str] | None = None) -> dict[str, Any]:
+    def get_state(self, keys: Iterable[str] | None = None) -> dict[str, Any]:
         """The full (or partial) state: identity, `_esm`/`_css`, extra keys and the object's."""
         obj = self.target()
         state: dict[str, Any] = {
@@ -214,61 +195,41 @@ class ObjectModel:
         return state if keys is None else {k: state[k] for k in keys if k in state}
 
     def _open(self) -> Channel:
-        if self._channel is None:
+        link = self.link
+        if link.channel is None:
             # Start from the latest save or %%vfile text (the class may be older than both),
-            # and connect the listeners only once the channel exists.
-            sources = self._asset_sources()
-            self._channel = Channel(self.get_state(), self._on_message, self._on_peer_close)
-            _registry.add(self._channel.comm_id, self)
-            ensure_control_target()
+            # and follow the object's own events once the channel exists.
+            link.open(self._asset_sources())
             self._follow()
-            if sources:
-                from ._hmr import attach  # noqa: PLC0415
-
-                self._hmr_links = attach(self, sources)
-        return self._channel
+        assert link.channel is not None
+        return link.channel
 
     # -- Python -> front end ---------------------------------------------------------------
 
-    def send_state(self, keys: Sequence[str] | None = None) -> None:
+    def send_state(self, keys: Iterable[str] | None = None) -> None:
         """Send the current values of `keys` (all when None) as one ``update``."""
-        if self._channel is not None:
-            self._channel.send_state("update", self.get_state(keys))
+        self.link.send_state(keys)
 
     def changed(self, *names: str) -> None:
         """Tell the front end that these fields changed (called by the observers)."""
-        if self._channel is None or self._channel.closed:
-            return
-        if self._hold is not None:
-            self._hold.extend(names)
-            return
-        keys = [name for name in names if self._should_send(name)]
-        if keys:
-            self.send_state(keys)
+        self.link.changed(names)
 
-    @contextlib.contextmanager
-    def hold_sync(self) -> Iterator[None]:
+    def hold_sync(self) -> contextlib.AbstractContextManager[None]:
         """Batch the changes made inside the block into one ``update``."""
-        outer = self._hold is None
-        if outer:
-            self._hold = []
-        try:
-            yield
-        finally:
-            if outer:
-                held, self._hold = self._hold or [], None
-                self.changed(*dict.fromkeys(held))
-
-    def _should_send(self, name: str) -> bool:
-        return not sent_by_front_end(self._locks, name, lambda: self.get_state([name]).get(name))
+        return self.link.hold_sync()
 
     def send(self, content: Any, buffers: Sequence[Any] | None = None) -> None:
         """Send a custom message to the module (``model.on("msg:custom", ...)``)."""
-        self._open().send_custom(content, list(buffers or ()))
+        self._open()
+        self.link.send(content, buffers)
 
     def on_msg(self, callback: MsgCallback, remove: bool = False) -> None:
         """Register ``callback(obj, content, buffers)`` for custom messages from the module."""
-        register(self._callbacks, callback, remove=remove)
+        self.link.on_msg(callback, remove)
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Apply state in the front end's JSON form, as an ``update`` from it is applied."""
+        self.link.apply_update(dict(state))
 
     def _follow(self) -> None:
         obj = self.target()
@@ -278,11 +239,11 @@ class ObjectModel:
         group = _signal_group(events)
         if group is not None:
             group.connect(self._on_psygnal)
-            self._disconnect = lambda: group.disconnect(self._on_psygnal)
+            self.link.on_closed.append(lambda: group.disconnect(self._on_psygnal))
             return
         if self.adapter.kind == "traitlets":
             obj.observe(self._on_traitlets)
-            self._disconnect = lambda: obj.unobserve(self._on_traitlets)
+            self.link.on_closed.append(lambda: obj.unobserve(self._on_traitlets))
             return
         if not hasattr(obj, "_get_anywidget_state"):
             _warn_once(
@@ -305,63 +266,42 @@ class ObjectModel:
         if obj is not None and name in obj.traits(sync=True):
             self.changed(name)
 
-    # -- front end -> Python ---------------------------------------------------------------
+    # -- what the link asks of this widget kind (_sync.Owner) ------------------------------
 
-    def _on_message(self, incoming: Incoming) -> None:
+    def _esmwidget_read(self, keys: Iterable[str] | None) -> dict[str, Any]:
+        return self.get_state(keys)
+
+    def _esmwidget_writable(self, key: str) -> bool:
         obj = self.target()
-        if obj is None or self._channel is None:
-            return
-        route(
-            incoming,
-            label=self.extra["_anywidget_id"],
-            owner=obj,
-            commands=self.descriptor.commands,
-            on_custom=partial(self._dispatch, obj),
-            reply=self._channel.send_custom,
-            on_update=partial(self._apply_update, obj),
-            on_request_state=self.send_state,
-        )
+        return obj is not None and key not in self.extra and key in self.adapter.fields(obj)
 
-    def _dispatch(self, obj: Any, content: Any, buffers: list[bytes]) -> None:
-        reply = self._channel.send_custom if self._channel is not None else no_reply
-        call_each(self._callbacks, (obj, content, buffers), self.extra["_anywidget_id"], reply)
+    def _esmwidget_echoes(self, key: str) -> bool:
+        del key
+        return True
 
-    def _apply_update(self, obj: Any, state: dict[str, Any]) -> None:
-        owner = self.extra["_anywidget_id"]
-        allowed = self.adapter.fields(obj)
-        patch = {}
-        for key, value in state.items():
-            if is_protected(key) or key in self.extra:
-                logger.warning("esmwidget: %s refused a front-end write to %r", owner, key)
-            elif key not in allowed:
-                logger.warning("esmwidget: %s ignored front-end key %r", owner, key)
-            else:
-                patch[key] = _resolve_references(value)
-        if not patch:
-            return
-        try:
-            values = self.adapter.validate(obj, patch)
-        except Exception as error:
-            logger.warning("esmwidget: %s rejected the update %r: %s", owner, patch, error)
-            self.send_state(list(patch))
-            return
-        if echo_enabled() and self._channel is not None:
-            self._channel.send_state("echo_update", {k: state[k] for k in patch})
-        lock = dict(patch)
-        self._locks.append(lock)
-        try:
-            with self.hold_sync():
-                self.adapter.apply(obj, values)
-        except Exception as error:
-            logger.warning("esmwidget: %s could not apply %r: %s", owner, patch, error)
-            self.send_state(list(patch))
-        finally:
-            self._locks.remove(lock)
+    def _esmwidget_write(self, patch: dict[str, Any], echo: Echo) -> list[str]:
+        obj = self.target()
+        if obj is None:
+            return []
+        resolved = {key: _resolve_references(value) for key, value in patch.items()}
+        values = self.adapter.validate(obj, resolved)  # raises: the whole patch is refused
+        echo(patch)
+        self.adapter.apply(obj, values)
+        return []
 
-    # -- HMR -------------------------------------------------------------------------------
+    def _esmwidget_asset_changed(self, key: str, text: str) -> bool:
+        self.descriptor.assets[key].text = text
+        if self.extra.get(key) == text:
+            return False
+        self.extra[key] = text
+        self.send_state([key])
+        return True
 
-    def _asset_sources(self) -> dict[str, Any]:
-        sources: dict[str, Any] = {}
+    def _esmwidget_asset_path(self, key: str) -> Path | None:
+        return self.descriptor.assets[key].path
+
+    def _asset_sources(self) -> dict[str, Source]:
+        sources: dict[str, Source] = {}
         for key, asset in self.descriptor.assets.items():
             source = live_source(asset)
             if source is not None:
@@ -369,43 +309,11 @@ class ObjectModel:
                 sources[key] = source
         return sources
 
-    def _esmwidget_hmr_update(self, key: str, text: str) -> None:
-        self.descriptor.assets[key].text = text
-        if self.extra.get(key) == text:
-            self.send({"kind": HMR_OK_KIND, "key": key})
-            return
-        self.extra[key] = text
-        self.send_state([key])
-
-    def _esmwidget_hmr_failed(self, key: str, message: str) -> None:
-        path = self.descriptor.assets[key].path
-        error = {"kind": HMR_ERROR_KIND, "key": key, "message": message}
-        self.send({**error, "path": str(path)} if path is not None else error)
-
     # -- lifetime --------------------------------------------------------------------------
 
     def close(self) -> None:
         """Close the comm (also done automatically when the object is collected)."""
-        if self._channel is not None and not self._channel.closed:
-            self._channel.close()
-        self._release()
-
-    def _on_peer_close(self) -> None:
-        self._release()
-
-    def _release(self) -> None:
-        if self._channel is not None:
-            _registry.discard(self._channel.comm_id)
-        if self._disconnect is not None:
-            with contextlib.suppress(Exception):
-                self._disconnect()
-            self._disconnect = None
-        if self._hmr_links:
-            from ._hmr import detach  # noqa: PLC0415
-
-            detach(self._hmr_links)
-            self._hmr_links = []
-        self._callbacks.clear()
+        self.link.close()
 
 
 def _finalize(key: int, model: ObjectModel) -> None:

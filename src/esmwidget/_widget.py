@@ -4,36 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, ClassVar, cast
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import traitlets
 
 from . import _registry
 from ._assets import PLACEHOLDER_ESM, Asset, live_source
-from ._comm import Channel, Incoming
-from ._control import ensure_control_target
-from ._env import echo_enabled
-from ._hosts import mimebundle
-from ._inbox import (
-    MsgCallback,
-    call_each,
-    is_protected,
-    no_reply,
-    register,
-    route,
-    sent_by_front_end,
-)
+from ._inbox import MsgCallback
 from ._ipywidgets import announce
-from ._protocol import (
-    HMR_ERROR_KIND,
-    HMR_OK_KIND,
-    MODEL_NAME,
-    MODULE_NAME,
-    VIEW_NAME,
-)
+from ._protocol import MODEL_NAME, MODULE_NAME, VIEW_NAME
+from ._sync import Echo, Sync
 from ._traits import AnyWidgetMeta, AssetTrait
 from ._version import MODULE_VERSION
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ._hmr import Source
 
 __all__ = ["AnyWidget"]
 
@@ -73,7 +61,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
 
     _esmwidget_commands: ClassVar[dict[str, str]] = {}
     _esmwidget_sync: ClassVar[dict[str, dict[str, Any]] | None] = None
-    _esmwidget_channel: Channel | None = None
+    _esmwidget_link: Sync
 
     @traitlets.default("_anywidget_id")
     def _default_anywidget_id(self) -> str:
@@ -81,18 +69,13 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
         return f"{cls.__module__}.{cls.__qualname__}"
 
     def __init__(self, **kwargs: Any) -> None:
-        self._esmwidget_hold_depth = 0
-        self._esmwidget_held_keys: dict[str, None] = {}
-        self._esmwidget_locks: list[dict[str, Any]] = []
-        self._esmwidget_msg_callbacks: list[MsgCallback] = []
-        self._esmwidget_hmr_links: list[Any] = []
-        super().__init__(**kwargs)
-        self._esmwidget_watch_assets()
-        self._esmwidget_channel = Channel(
-            self.get_state(), self._esmwidget_on_message, self._esmwidget_on_peer_close
+        # The link exists before the traits are set (notify_change reads it), and opens after.
+        link = self._esmwidget_link = Sync(
+            self, label="?", subject=lambda: self, commands=self._esmwidget_commands
         )
-        _registry.add(self._esmwidget_channel.comm_id, self)
-        ensure_control_target()
+        super().__init__(**kwargs)
+        link.label = self._anywidget_id
+        link.open(self._esmwidget_asset_sources())
         announce(self)
 
     # -- identity ---------------------------------------------------------------------------
@@ -100,8 +83,9 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
     @property
     def model_id(self) -> str:
         """The model id the front end knows this widget by (its comm id)."""
-        assert self._esmwidget_channel is not None
-        return self._esmwidget_channel.comm_id
+        channel = self._esmwidget_link.channel
+        assert channel is not None
+        return channel.comm_id
 
     @property
     def _model_id(self) -> str:
@@ -115,13 +99,12 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
         Hosts built on ipywidgets (Panel, shinywidgets) assign a comm of their own, opened with
         this widget's state and id; the widget then talks through it.
         """
-        if self._esmwidget_channel is None or self._esmwidget_channel.closed:
-            return None
-        return self._esmwidget_channel.comm
+        link = self._esmwidget_link
+        return link.channel.comm if link.live and link.channel is not None else None
 
     @comm.setter
     def comm(self, value: Any) -> None:
-        channel = self._esmwidget_channel
+        channel = self._esmwidget_link.channel
         if value is None or channel is None:
             return
         channel.adopt(value)
@@ -160,6 +143,18 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
             state[name] = value if to_json is None else to_json(value, self)
         return state
 
+    def _esmwidget_not_synced(self, name: str, missing: bool) -> str:
+        own = [k for k in self.keys if not k.startswith("_")] or ["none yet"]
+        problem = (
+            f"has no trait named {name!r}"
+            if missing
+            else f"has a trait {name!r}, but it is not tagged sync=True"
+        )
+        return (
+            f"{type(self).__qualname__} {problem}. Its synced traits are: {', '.join(own)}. "
+            "Declare it as `name = traitlets.<Type>(...).tag(sync=True)`."
+        )
+
     # -- embedding (ipywidgets.embed, Panel, ipywidgets_bokeh) -----------------------------
 
     def get_view_spec(self) -> dict[str, Any]:
@@ -188,43 +183,22 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
 
         Code, style and identity keys are refused, values are validated and echoed; hosts that
         deliver front-end changes through this method (marimo) get the same rules as the comm.
+        Every update from the page goes through here, so a subclass may override it.
         """
-        self._esmwidget_apply_update(dict(state))
-
-    def _esmwidget_not_synced(self, name: str, missing: bool) -> str:
-        own = [k for k in self.keys if not k.startswith("_")] or ["none yet"]
-        problem = (
-            f"has no trait named {name!r}"
-            if missing
-            else f"has a trait {name!r}, but it is not tagged sync=True"
-        )
-        return (
-            f"{type(self).__qualname__} {problem}. Its synced traits are: {', '.join(own)}. "
-            "Declare it as `name = traitlets.<Type>(...).tag(sync=True)`."
-        )
+        self._esmwidget_link.apply_update(dict(state))
 
     def send_state(self, key: str | Iterable[str] | None = None) -> None:
         """Send synced traits (all when `key` is None) to the front end as one ``update``."""
-        if self._esmwidget_channel is not None:
-            self._esmwidget_channel.send_state("update", self.get_state(key))
+        self._esmwidget_link.send_state([key] if isinstance(key, str) else key)
 
-    @contextlib.contextmanager
-    def hold_sync(self) -> Iterator[None]:
+    def hold_sync(self) -> contextlib.AbstractContextManager[None]:
         """Batch every synced change made inside the block into a single ``update`` at its end."""
-        self._esmwidget_hold_depth += 1
-        try:
-            yield
-        finally:
-            self._esmwidget_hold_depth -= 1
-            if self._esmwidget_hold_depth == 0 and self._esmwidget_held_keys:
-                keys = [k for k in self._esmwidget_held_keys if self._esmwidget_should_send(k)]
-                self._esmwidget_held_keys = {}
-                if keys:
-                    self.send_state(keys)
+        return self._esmwidget_link.hold_sync()
 
     def notify_change(self, change: traitlets.Bunch) -> None:
         """Send a synced trait's new value to the front end, then run the observers."""
-        channel = self._esmwidget_channel
+        link = self._esmwidget_link
+        channel = link.channel
         if channel is not None and not channel.closed:
             sync = self._esmwidget_sync
             if sync is None:
@@ -232,28 +206,84 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
             name = change["name"]
             metadata = sync.get(name)
             if metadata is not None and change.get("type") == "change":
-                if self._esmwidget_hold_depth:
-                    self._esmwidget_held_keys[name] = None
-                elif not self._esmwidget_locks:
+                if link.hold_depth:
+                    link.held[name] = None
+                elif not link.locks:
                     # The hot path (a Python-side set): send the new value without a state walk.
                     to_json = metadata.get("to_json")
                     value = change["new"]
                     channel.send_update(name, value if to_json is None else to_json(value, self))
-                elif self._esmwidget_should_send(name):
-                    self.send_state(name)
+                elif link.should_send(name):
+                    link.send_state([name])
         super().notify_change(change)
 
-    def _esmwidget_should_send(self, name: str) -> bool:
-        # A value the front end just sent is not sent back unless validation changed it.
-        locks = self._esmwidget_locks
-        return not sent_by_front_end(locks, name, lambda: self.get_state(name)[name])
+    # -- what the link asks of this widget kind (_sync.Owner) -------------------------------
+
+    def _esmwidget_read(self, keys: Iterable[str] | None) -> dict[str, Any]:
+        return self.get_state(keys)
+
+    def _esmwidget_writable(self, key: str) -> bool:
+        trait = self._traits.get(key)
+        return trait is not None and bool(trait.metadata.get("sync"))
+
+    def _esmwidget_echoes(self, key: str) -> bool:
+        return self._traits[key].metadata.get("echo_update") is not False
+
+    def _esmwidget_write(self, patch: dict[str, Any], echo: Echo) -> list[str]:
+        accepted: list[str] = []
+        rejected: list[str] = []
+        traits = self._traits
+        with self.hold_trait_notifications():
+            for name, raw in patch.items():
+                from_json = traits[name].metadata.get("from_json")
+                try:
+                    # set_trait validates (once), and writes `read_only` traits too, as
+                    # ipywidgets does: those are read-only for Python code, not for the module.
+                    self.set_trait(name, raw if from_json is None else from_json(raw, self))
+                except Exception as error:
+                    logger.warning(
+                        "esmwidget: %s rejected front-end value %r for %r: %s",
+                        self._anywidget_id,
+                        raw,
+                        name,
+                        error,
+                    )
+                    rejected.append(name)
+                else:
+                    accepted.append(name)
+            echo(accepted)  # before the observers, which run as this block ends
+        return rejected
+
+    def _esmwidget_asset_changed(self, key: str, text: str) -> bool:
+        trait = self._traits.get(key)
+        if isinstance(trait, AssetTrait):
+            trait.asset.text = text
+        if getattr(self, key) == text:
+            return False
+        setattr(self, key, text)
+        return True
+
+    def _esmwidget_asset_path(self, key: str) -> Path | None:
+        trait = self._traits.get(key)
+        return trait.asset.path if isinstance(trait, AssetTrait) else None
+
+    def _esmwidget_asset_sources(self) -> dict[str, Source]:
+        sources: dict[str, Source] = {}
+        for key in ("_esm", "_css"):
+            trait = self._traits.get(key)
+            if not isinstance(trait, AssetTrait) or key in self._trait_values:
+                continue  # not an asset, or given explicitly to this instance
+            source = live_source(trait.asset)
+            if source is not None:
+                trait.asset.text = source.text  # new instances start from the latest save
+                sources[key] = source
+        return sources
 
     # -- messages ---------------------------------------------------------------------------
 
     def send(self, content: Any, buffers: Sequence[Any] | None = None) -> None:
         """Send a custom message; the module receives it with ``model.on("msg:custom", ...)``."""
-        if self._esmwidget_channel is not None:
-            self._esmwidget_channel.send_custom(content, list(buffers or ()))
+        self._esmwidget_link.send(content, buffers)
 
     def on_msg(self, callback: MsgCallback, remove: bool = False) -> None:
         """Register (or with ``remove=True`` unregister) ``callback(widget, content, buffers)``.
@@ -265,7 +295,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
             # Code written for ipywidgets overrides `_handle_custom_msg` *and* registers it;
             # it is already called for every message (with `content, buffers`, not the widget).
             return
-        register(self._esmwidget_msg_callbacks, callback, remove=remove)
+        self._esmwidget_link.on_msg(callback, remove)
 
     def _handle_custom_msg(self, content: Any, buffers: list[bytes]) -> None:
         """Hand a custom message from the front end to the `on_msg` callbacks.
@@ -273,157 +303,19 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
         ipywidgets' hook of the same name: a subclass may override it, and is then called as
         ``self._handle_custom_msg(content, buffers)`` for each message instead.
         """
-        channel = self._esmwidget_channel
-        reply = channel.send_custom if channel is not None else no_reply
-        call_each(
-            self._esmwidget_msg_callbacks, (self, content, buffers), self._anywidget_id, reply
-        )
-
-    def _esmwidget_on_message(self, incoming: Incoming) -> None:
-        channel = self._esmwidget_channel
-        assert channel is not None
-        route(
-            incoming,
-            label=self._anywidget_id,
-            owner=self,
-            commands=self._esmwidget_commands,
-            on_custom=self._handle_custom_msg,
-            reply=channel.send_custom,
-            # Through the public method, as ipywidgets does: packages override set_state to
-            # intercept what the page sends (chunked uploads, renamed keys).
-            on_update=self.set_state,
-            on_request_state=self.send_state,
-        )
-
-    def _esmwidget_apply_update(self, state: dict[str, Any]) -> None:
-        accepted, rejected = self._esmwidget_validate_incoming(state)
-        echo = {
-            k: state[k]
-            for k in accepted
-            if self._traits[k].metadata.get("echo_update") is not False
-        }
-        if echo and echo_enabled() and self._esmwidget_channel is not None:
-            self._esmwidget_channel.send_state("echo_update", echo)
-        lock = {k: state[k] for k in accepted}
-        self._esmwidget_locks.append(lock)
-        try:
-            with self.hold_sync(), self.hold_trait_notifications():
-                for name, value in accepted.items():
-                    # set_trait, as ipywidgets does: a `read_only` trait is read-only for Python
-                    # code, and its module is what writes it (a zoom level, a selection).
-                    self.set_trait(name, value)
-        except Exception as error:
-            logger.warning(
-                "esmwidget: %s rejected the update %r: %s", self._anywidget_id, state, error
-            )
-            rejected.extend(accepted)
-        finally:
-            self._esmwidget_locks.remove(lock)
-        if rejected and self._esmwidget_channel is not None:
-            # Put the front end back in line with the values Python kept.
-            self.send_state(dict.fromkeys(rejected))
-
-    def _esmwidget_validate_incoming(
-        self, state: dict[str, Any]
-    ) -> tuple[dict[str, Any], list[str]]:
-        accepted: dict[str, Any] = {}
-        rejected: list[str] = []
-        traits = self._traits
-        owner = self._anywidget_id
-        for name, raw in state.items():
-            if is_protected(name):
-                logger.warning(
-                    "esmwidget: %s refused a front-end write to %r: code, style and identity "
-                    "keys are set from Python only.",
-                    owner,
-                    name,
-                )
-                continue
-            trait = traits.get(name)
-            if trait is None or not trait.metadata.get("sync"):
-                logger.warning(
-                    "esmwidget: %s ignored front-end key %r: it is not a synced trait.", owner, name
-                )
-                continue
-            try:
-                from_json = trait.metadata.get("from_json")
-                value = raw if from_json is None else from_json(raw, self)
-                accepted[name] = trait._validate(self, value)
-            except Exception as error:
-                logger.warning(
-                    "esmwidget: %s rejected front-end value %r for %r: %s", owner, raw, name, error
-                )
-                rejected.append(name)
-        return accepted, rejected
-
-    # -- hot module replacement ------------------------------------------------------------
-
-    def _esmwidget_watch_assets(self) -> None:
-        sources: dict[str, Any] = {}
-        for key in ("_esm", "_css"):
-            trait = self._traits.get(key)
-            if not isinstance(trait, AssetTrait) or key in self._trait_values:
-                continue  # not an asset, or given explicitly to this instance
-            source = live_source(trait.asset)
-            if source is not None:
-                trait.asset.text = source.text  # new instances start from the latest save
-                sources[key] = source
-        if sources:
-            from ._hmr import attach  # noqa: PLC0415
-
-            self._esmwidget_hmr_links = attach(self, sources)
-
-    def _esmwidget_hmr_update(self, key: str, text: str) -> None:
-        trait = self._traits.get(key)
-        if isinstance(trait, AssetTrait):
-            trait.asset.text = text
-        if getattr(self, key) == text:
-            # Back after a deletion with the same text: no trait change, so tell the views to
-            # drop their HMR error and render again.
-            self.send({"kind": HMR_OK_KIND, "key": key})
-            return
-        setattr(self, key, text)
-
-    def _esmwidget_hmr_failed(self, key: str, message: str) -> None:
-        trait = self._traits.get(key)
-        path = trait.asset.path if isinstance(trait, AssetTrait) else None
-        error = {"kind": HMR_ERROR_KIND, "key": key, "message": message}
-        self.send({**error, "path": str(path)} if path is not None else error)
+        self._esmwidget_link.dispatch(content, buffers)
 
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:
         """Close the comm: the front end removes the views, and the widget can be collected."""
-        channel = self._esmwidget_channel
-        if channel is None or channel.closed:
-            return
-        channel.close()
-        self._esmwidget_closed()
-
-    def _esmwidget_on_peer_close(self) -> None:
-        self._esmwidget_closed()
-
-    def _esmwidget_closed(self) -> None:
-        channel = self._esmwidget_channel
-        if channel is not None:
-            _registry.discard(channel.comm_id)
-            channel.comm.on_msg(None)
-            channel.comm.on_close(None)
-        self._esmwidget_msg_callbacks.clear()
-        if self._esmwidget_hmr_links:
-            from ._hmr import detach  # noqa: PLC0415
-
-            detach(self._esmwidget_hmr_links)
-            self._esmwidget_hmr_links = []
+        self._esmwidget_link.close()
 
     # -- display ----------------------------------------------------------------------------
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | tuple[dict[str, Any], Any]:
         del kwargs
-        channel = self._esmwidget_channel
-        shown = self._view_name is not None and channel is not None and not channel.closed
-        model_id = channel.comm_id if shown and channel is not None else None
-        return mimebundle(self._esmwidget_text_repr(), model_id)
+        return self._esmwidget_link.bundle(self._esmwidget_text_repr(), self._view_name is not None)
 
     def _esmwidget_text_repr(self) -> str:
         # Cheap by design: scalar user traits only, cut short (anywidget #899).
@@ -435,7 +327,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
             text = repr(value) if isinstance(value, int | float | str | bool) else "..."
             parts.append(f"{name}={text[:40]}")
         text = f"{type(self).__name__}({', '.join(parts)})"
-        if self._esmwidget_channel is not None and self._esmwidget_channel.closed:
+        if not self._esmwidget_link.live:
             text += " [closed]"
         return text if len(text) <= 110 else text[:107] + "..."
 

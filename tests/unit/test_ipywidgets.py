@@ -95,7 +95,7 @@ def test_close_all_closes_esmwidget_widgets_too(order):
         model = p._repr_mimebundle_
         model.model_id  # open the described object's comm
         ipywidgets.Widget.close_all()
-        print(json.dumps([c.comm is None, s.comm is None, model._channel.closed]))
+        print(json.dumps([c.comm is None, s.comm is None, model.link.channel.closed]))
         """,
     )
     assert out == [True, True, True]

@@ -517,3 +517,20 @@ def test_get_state_says_whether_a_trait_is_missing_or_not_synced(comms):
 def test_bundle_errors_are_public_under_esmwidget():
     assert esmwidget.BundleError.__module__ == "esmwidget"
     assert issubclass(esmwidget.BundleError, ValueError)
+
+
+def test_a_front_end_update_is_validated_once(comms):
+    class Counted(esmwidget.AnyWidget):
+        _esm = "export default {}"
+        value = traitlets.Int(0).tag(sync=True)
+        calls = 0
+
+        @traitlets.validate("value")
+        def _check(self, proposal):
+            type(self).calls += 1
+            return proposal["value"]
+
+    w = Counted()
+    Counted.calls = 0
+    FrontEnd(w).set(value=5)
+    assert (w.value, Counted.calls) == (5, 1)

@@ -1,0 +1,277 @@
+"""One widget's sync with its views: what `AnyWidget` and described objects share.
+
+`Sync` owns the channel and everything around it: batching (`hold_sync`), values just received
+from the page (not sent back unless validation changed them), applying a front-end update (refuse
+code and identity keys, echo, write once, correct what was rejected), custom messages and
+commands, hot-reload events, closing, and the view bundle. The widget kind supplies only what
+differs, through the `Owner` methods: how to read its state and how to write a patch into it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from . import _registry
+from ._comm import Channel, Incoming
+from ._control import ensure_control_target
+from ._env import echo_enabled
+from ._hosts import mimebundle
+from ._inbox import MsgCallback, call_each, is_protected, register, route, sent_by_front_end
+from ._protocol import HMR_ERROR_KIND, HMR_OK_KIND
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["Owner", "Sync"]
+
+logger = logging.getLogger("esmwidget")
+
+# `write` tells `apply_update` which keys it echoes: called once, before any observer runs.
+Echo = Callable[[Iterable[str]], None]
+
+
+class Owner(Protocol):
+    """What a widget kind provides to its `Sync`."""
+
+    def _esmwidget_read(self, keys: Iterable[str] | None) -> dict[str, Any]:
+        """The JSON form of `keys` (all when None), binary values kept as they are."""
+        ...
+
+    def _esmwidget_writable(self, key: str) -> bool:
+        """Whether the page may write `key` (code and identity keys are refused before)."""
+        ...
+
+    def _esmwidget_write(self, patch: dict[str, Any], echo: Echo) -> list[str]:
+        """Validate and write `patch` (JSON values from the page), each value validated once.
+
+        Calls `echo(keys)` with the keys it accepted, before any observer runs; returns the keys
+        it rejected (their views are sent Python's value). Raises to reject the whole patch.
+        """
+        ...
+
+    def _esmwidget_echoes(self, key: str) -> bool:
+        """Whether a front-end write of `key` is echoed (a trait tag ``echo_update=False``)."""
+        ...
+
+    def _esmwidget_asset_changed(self, key: str, text: str) -> bool:
+        """Hot reload: take the new text of `key`; False when it is the text the views have."""
+        ...
+
+    def _esmwidget_asset_path(self, key: str) -> Path | None:
+        """The file `key` (``_esm`` or ``_css``) is read from, if any."""
+        ...
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Apply a front-end update (overridable, as on ipywidgets)."""
+        ...
+
+
+class Sync:
+    """The page side of one widget: a channel and what goes through it."""
+
+    def __init__(
+        self,
+        owner: Owner,
+        *,
+        label: str,
+        subject: Callable[[], Any],
+        commands: dict[str, str],
+    ) -> None:
+        self.owner = owner
+        self.label = label  # `_anywidget_id`, in log messages
+        # What callbacks get as their first argument and commands run on: the widget, or the
+        # described object (held weakly by its model).
+        self.subject = subject
+        self.commands = commands
+        self.channel: Channel | None = None
+        self.locks: list[dict[str, Any]] = []
+        self.hold_depth = 0
+        self.held: dict[str, None] = {}
+        self.callbacks: list[MsgCallback] = []
+        self.hmr_links: list[Any] = []
+        self.on_closed: list[Callable[[], None]] = []
+
+    # -- opening and identity ------------------------------------------------------------------
+
+    def open(self, sources: dict[str, Any] | None = None) -> Channel:
+        """Open the comm with the full state; follow the hot-reload `sources` from then on."""
+        channel = self.channel = Channel(
+            self.owner._esmwidget_read(None), self.receive, self.closed
+        )
+        _registry.add(channel.comm_id, self.owner)
+        ensure_control_target()
+        if sources:
+            from ._hmr import attach  # noqa: PLC0415 - psygnal only with hot reload
+
+            self.hmr_links = attach(self, sources)
+        return channel
+
+    @property
+    def live(self) -> bool:
+        """The comm is open."""
+        return self.channel is not None and not self.channel.closed
+
+    def bundle(self, text: str, view: bool = True) -> dict[str, Any] | tuple[dict[str, Any], Any]:
+        """The display data: `text`, and the view while the comm is open and `view` is true."""
+        channel = self.channel
+        model_id = channel.comm_id if view and channel is not None and not channel.closed else None
+        return mimebundle(text, model_id)
+
+    # -- Python -> page --------------------------------------------------------------------------
+
+    def send_state(self, keys: Iterable[str] | None = None) -> None:
+        """Send `keys` (all when None) as one ``update``."""
+        if self.channel is not None:
+            self.channel.send_state("update", self.owner._esmwidget_read(keys))
+
+    def changed(self, names: Iterable[str]) -> None:
+        """Python changed these keys: send them now, or at the end of the `hold_sync` block."""
+        if not self.live:
+            return
+        if self.hold_depth:
+            self.held.update(dict.fromkeys(names))
+            return
+        keys = [name for name in names if self.should_send(name)]
+        if keys:
+            self.send_state(keys)
+
+    def should_send(self, name: str) -> bool:
+        """False for a value the page just sent, unless validation changed it."""
+        return not sent_by_front_end(
+            self.locks, name, lambda: self.owner._esmwidget_read([name])[name]
+        )
+
+    @contextlib.contextmanager
+    def hold_sync(self) -> Iterator[None]:
+        """Batch the changes made inside the block into one ``update`` at its end."""
+        self.hold_depth += 1
+        try:
+            yield
+        finally:
+            self.hold_depth -= 1
+            if self.hold_depth == 0 and self.held:
+                held, self.held = list(self.held), {}
+                self.changed(held)
+
+    def send(self, content: Any, buffers: Sequence[Any] | None = None) -> None:
+        """Send a custom message to the module (``model.on("msg:custom", ...)``)."""
+        if self.channel is not None:
+            self.channel.send_custom(content, list(buffers or ()))
+
+    def on_msg(self, callback: MsgCallback, remove: bool = False) -> None:
+        """Register ``callback(subject, content, buffers)`` for the module's custom messages."""
+        register(self.callbacks, callback, remove=remove)
+
+    def dispatch(self, content: Any, buffers: list[bytes]) -> None:
+        """Hand a custom message to every callback; one that raises is reported to the page."""
+        call_each(self.callbacks, (self.subject(), content, buffers), self.label, self._reply)
+
+    # -- page -> Python --------------------------------------------------------------------------
+
+    def receive(self, incoming: Incoming) -> None:
+        """One message from the page."""
+        subject = self.subject()
+        if subject is None:
+            return  # a described object that is gone
+        route(
+            incoming,
+            label=self.label,
+            owner=subject,
+            commands=self.commands,
+            # ipywidgets' hook: a widget (or described object) may define it; else the callbacks.
+            on_custom=getattr(subject, "_handle_custom_msg", self.dispatch),
+            reply=self._reply,
+            # Through the public method, as ipywidgets does: packages override set_state to
+            # intercept what the page sends (chunked uploads, renamed keys).
+            on_update=self.owner.set_state,
+            on_request_state=self.send_state,
+        )
+
+    def apply_update(self, state: dict[str, Any]) -> None:
+        """Apply what the page sent; views are corrected where Python kept another value."""
+        patch: dict[str, Any] = {}
+        for key, value in state.items():
+            if is_protected(key) or not isinstance(key, str):
+                logger.warning(
+                    "esmwidget: %s refused a front-end write to %r: code, style and identity "
+                    "keys are set from Python only.",
+                    self.label,
+                    key,
+                )
+            elif not self.owner._esmwidget_writable(key):
+                logger.warning(
+                    "esmwidget: %s ignored front-end key %r: it is not synced state.",
+                    self.label,
+                    key,
+                )
+            else:
+                patch[key] = value
+        if not patch:
+            return
+        lock = dict(patch)
+        self.locks.append(lock)
+        try:
+            with self.hold_sync():
+                rejected = self.owner._esmwidget_write(patch, lambda keys: self.echo(patch, keys))
+        except Exception as error:
+            logger.warning("esmwidget: %s rejected the update %r: %s", self.label, patch, error)
+            rejected = list(patch)
+        finally:
+            self.locks.remove(lock)
+        if rejected:
+            self.send_state(rejected)  # put the views back in line with the values Python kept
+
+    def echo(self, patch: dict[str, Any], keys: Iterable[str]) -> None:
+        """Send ``echo_update`` for the accepted `keys` of `patch`, as received."""
+        if self.channel is None or not echo_enabled():
+            return
+        echoed = {k: patch[k] for k in keys if self.owner._esmwidget_echoes(k)}
+        if echoed:
+            self.channel.send_state("echo_update", echoed)
+
+    # -- hot reload (the listener `_hmr.attach` connects) --------------------------------------
+
+    def _esmwidget_hmr_update(self, key: str, text: str) -> None:
+        if not self.owner._esmwidget_asset_changed(key, text):
+            # Back after a deletion with the same text: no state change, so tell the views to
+            # drop their hot-reload error.
+            self.send({"kind": HMR_OK_KIND, "key": key})
+
+    def _esmwidget_hmr_failed(self, key: str, message: str) -> None:
+        path = self.owner._esmwidget_asset_path(key)
+        error = {"kind": HMR_ERROR_KIND, "key": key, "message": message}
+        self.send({**error, "path": str(path)} if path is not None else error)
+
+    # -- lifetime --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the comm: the views go away, and everything the widget held is let go."""
+        if self.channel is not None and not self.channel.closed:
+            self.channel.close()
+        self.closed()
+
+    def closed(self) -> None:
+        """The comm closed (from either side)."""
+        channel = self.channel
+        if channel is not None:
+            _registry.discard(channel.comm_id)
+            with contextlib.suppress(Exception):
+                channel.comm.on_msg(None)
+                channel.comm.on_close(None)
+        self.callbacks.clear()
+        if self.hmr_links:
+            from ._hmr import detach  # noqa: PLC0415
+
+            detach(self.hmr_links)
+            self.hmr_links = []
+        for callback in self.on_closed:
+            with contextlib.suppress(Exception):
+                callback()
+        self.on_closed.clear()
+
+    def _reply(self, content: Any, buffers: Sequence[Any] = ()) -> None:
+        if self.channel is not None:
+            self.channel.send_custom(content, buffers)
