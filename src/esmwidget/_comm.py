@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import comm
 
 from ._buffers import JSON_SCALARS, remove_buffers
 from ._hosts import marimo_identity
-from ._protocol import PROTOCOL_VERSION, TARGET_NAME
+from ._protocol import PROTOCOL_VERSION, TARGET_NAME, CustomMsg, OpenData, StateMsg
 
 if TYPE_CHECKING:
     from comm.base_comm import BaseComm
@@ -37,13 +37,18 @@ class Channel:
         on_peer_close: Callable[[], None],
     ) -> None:
         json_state, buffer_paths, buffers = remove_buffers(state)
+        create_comm = comm.create_comm
+        data: OpenData = {
+            "state": marimo_identity(json_state, create_comm),
+            "buffer_paths": buffer_paths,
+        }
         self._on_message = on_message
         self._on_peer_close = on_peer_close
         self.closed = False
-        create_comm = comm.create_comm
+        # comm annotates `data` as dict[str, Any], which a TypedDict is not (cast once, here).
         self.comm: BaseComm = create_comm(
             target_name=TARGET_NAME,
-            data={"state": marimo_identity(json_state, create_comm), "buffer_paths": buffer_paths},
+            data=cast("dict[str, Any]", data),
             metadata={"version": PROTOCOL_VERSION},
             # comm annotates buffers as list[bytes]; memoryviews work at runtime and avoid copies.
             buffers=cast("list[bytes]", buffers),
@@ -70,15 +75,13 @@ class Channel:
         """The comm id, which is the widget's model id."""
         return str(self.comm.comm_id)
 
-    def send_state(self, method: str, state: dict[str, Any]) -> None:
+    def send_state(self, method: Literal["update", "echo_update"], state: dict[str, Any]) -> None:
         """Send an ``update`` or ``echo_update`` carrying `state`, binary values as buffers."""
         if self.closed:
             return
         json_state, buffer_paths, buffers = remove_buffers(state)
-        self.comm.send(
-            {"method": method, "state": json_state, "buffer_paths": buffer_paths},
-            buffers=cast("list[bytes]", buffers),
-        )
+        msg: StateMsg = {"method": method, "state": json_state, "buffer_paths": buffer_paths}
+        self.comm.send(cast("dict[str, Any]", msg), buffers=cast("list[bytes]", buffers))
 
     def send_update(self, name: str, value: Any) -> None:
         """Send an ``update`` of one key: `send_state` without the buffer walk for a scalar."""
@@ -87,14 +90,16 @@ class Channel:
         if type(value) not in JSON_SCALARS:
             self.send_state("update", {name: value})
             return
-        self.comm.send({"method": "update", "state": {name: value}, "buffer_paths": []}, buffers=[])
+        msg: StateMsg = {"method": "update", "state": {name: value}, "buffer_paths": []}
+        self.comm.send(cast("dict[str, Any]", msg), buffers=[])
 
     def send_custom(self, content: Any, buffers: Sequence[Any] = ()) -> None:
         """Send a ``custom`` message."""
         if self.closed:
             return
+        msg: CustomMsg = {"method": "custom", "content": content}
         self.comm.send(
-            {"method": "custom", "content": content},
+            cast("dict[str, Any]", msg),
             buffers=cast("list[bytes]", [memoryview(b) for b in buffers]),
         )
 

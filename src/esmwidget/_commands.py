@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ._protocol import CommandResponse
+from ._protocol import COMMAND_RESPONSE_KIND, CommandResponse
 
 __all__ = ["collect_commands", "command", "run_command"]
 
@@ -114,9 +114,7 @@ def _reply_result(request_id: str, result: Any, reply: Reply) -> None:
     response, out_buffers = result, []
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], list | tuple):
         response, out_buffers = result[0], list(result[1])
-    reply(
-        {"id": request_id, "kind": "anywidget-command-response", "response": response}, out_buffers
-    )
+    reply({"id": request_id, "kind": COMMAND_RESPONSE_KIND, "response": response}, out_buffers)
 
 
 def _failure(request_id: str, owner: str, name: str, error: Exception) -> CommandResponse:
@@ -128,6 +126,6 @@ def _failure(request_id: str, owner: str, name: str, error: Exception) -> Comman
 def _error(request_id: str, kind: str, message: str, trace: str) -> CommandResponse:
     return {
         "id": request_id,
-        "kind": "anywidget-command-response",
+        "kind": COMMAND_RESPONSE_KIND,
         "error": {"type": kind, "message": message, "traceback": trace},
     }

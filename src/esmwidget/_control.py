@@ -10,7 +10,13 @@ import comm
 
 from . import _registry
 from ._buffers import remove_buffers
-from ._protocol import CONTROL_TARGET_NAME, BufferPath, ModelStates
+from ._protocol import (
+    CONTROL_PROTOCOL_VERSION,
+    CONTROL_TARGET_NAME,
+    BufferPath,
+    ModelStates,
+    UpdateStatesMsg,
+)
 
 if TYPE_CHECKING:
     from comm.base_comm import BaseComm
@@ -52,11 +58,12 @@ def _reassert() -> None:
 
 def _on_control_open(channel: BaseComm, msg: dict[str, Any]) -> None:
     version = str((msg.get("metadata") or {}).get("version", ""))
-    if not version.startswith("1."):
+    if version.split(".", maxsplit=1)[0] != CONTROL_PROTOCOL_VERSION.split(".")[0]:
         logger.warning(
-            "esmwidget: closed a %s comm with control protocol version %r; expected 1.x.",
+            "esmwidget: closed a %s comm with control protocol version %r; expected %s.",
             CONTROL_TARGET_NAME,
             version,
+            CONTROL_PROTOCOL_VERSION,
         )
         channel.close()
         return
@@ -75,12 +82,12 @@ def _on_control_open(channel: BaseComm, msg: dict[str, Any]) -> None:
         except Exception:
             logger.exception("esmwidget: could not collect widget states for request_states")
             return
-        channel.send(data, buffers=cast("list[bytes]", buffers))
+        channel.send(cast("dict[str, Any]", data), buffers=cast("list[bytes]", buffers))
 
     channel.on_msg(on_msg)
 
 
-def update_states() -> tuple[dict[str, Any], list[memoryview]]:
+def update_states() -> tuple[UpdateStatesMsg, list[memoryview]]:
     """Build the ``update_states`` reply: full state of every live widget, ours and ipywidgets'."""
     states: dict[str, ModelStates] = {}
     all_paths: list[BufferPath] = []
@@ -101,4 +108,9 @@ def update_states() -> tuple[dict[str, Any], list[memoryview]]:
         }
         all_paths.extend([model_id, "state", *path] for path in paths)
         all_buffers.extend(buffers)
-    return {"method": "update_states", "states": states, "buffer_paths": all_paths}, all_buffers
+    reply: UpdateStatesMsg = {
+        "method": "update_states",
+        "states": states,
+        "buffer_paths": all_paths,
+    }
+    return reply, all_buffers

@@ -10,7 +10,7 @@ import sys
 import weakref
 from typing import Any
 
-from ._protocol import VIEW_MIME_TYPE
+from ._protocol import VIEW_MIME_TYPE, ViewBundle
 
 __all__ = ["enable_colab", "marimo_identity", "mimebundle"]
 
@@ -31,7 +31,8 @@ def mimebundle(text: str, model_id: str | None) -> dict[str, Any] | tuple[dict[s
     data: dict[str, Any] = {"text/plain": text}
     if model_id is None:
         return data
-    data[VIEW_MIME_TYPE] = {"version_major": 2, "version_minor": 1, "model_id": model_id}
+    view: ViewBundle = {"version_major": 2, "version_minor": 1, "model_id": model_id}
+    data[VIEW_MIME_TYPE] = view
     url = enable_colab()
     if url is None:
         return data

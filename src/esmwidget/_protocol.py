@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Final, Literal, TypedDict
 
 PROTOCOL_VERSION = "2.1.0"
 CONTROL_PROTOCOL_VERSION = "1.0.0"
@@ -14,8 +14,8 @@ MODULE_NAME = "esmwidget"
 MODEL_NAME = "AnyModel"
 VIEW_NAME = "AnyView"
 
-COMMAND_KIND = "anywidget-command"
-COMMAND_RESPONSE_KIND = "anywidget-command-response"
+COMMAND_KIND: Final = "anywidget-command"
+COMMAND_RESPONSE_KIND: Final = "anywidget-command-response"
 HMR_ERROR_KIND = "esmwidget-hmr-error"
 HMR_OK_KIND = "esmwidget-hmr-ok"
 # A Python handler of the widget's custom messages raised: the page shows it (js/src/runtime.js).
@@ -39,27 +39,23 @@ BufferPath = list[str | int]
 
 
 class OpenData(TypedDict):
+    """The data of a ``comm_open``: the full state, binary values as buffers."""
+
     state: dict[str, Any]
     buffer_paths: list[BufferPath]
 
 
-class UpdateMsg(TypedDict):
-    method: Literal["update"]
+class StateMsg(TypedDict):
+    """Kernel -> page: changed state (``update``), or the page's values back (``echo_update``)."""
+
+    method: Literal["update", "echo_update"]
     state: dict[str, Any]
     buffer_paths: list[BufferPath]
-
-
-class EchoUpdateMsg(TypedDict):
-    method: Literal["echo_update"]
-    state: dict[str, Any]
-    buffer_paths: list[BufferPath]
-
-
-class RequestStateMsg(TypedDict):
-    method: Literal["request_state"]
 
 
 class CustomMsg(TypedDict):
+    """Either way: a custom message (the module's own, a command call or reply, a loader event)."""
+
     method: Literal["custom"]
     content: Any
 
@@ -75,13 +71,6 @@ class UpdateStatesMsg(TypedDict):
     method: Literal["update_states"]
     states: dict[str, ModelStates]
     buffer_paths: list[BufferPath]
-
-
-class CommandRequest(TypedDict):
-    id: str
-    kind: Literal["anywidget-command"]
-    name: str
-    msg: Any
 
 
 class CommandError(TypedDict):

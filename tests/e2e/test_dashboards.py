@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from . import sources
 from .apps import npm_pack, running
 from .cdn import LocalCDN, route_public_cdns
 from .notebook import KERNEL_TIMEOUT, TIMEOUT
@@ -33,21 +34,8 @@ pytestmark = pytest.mark.e2e
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 REGISTRY_CACHE = Path(__file__).resolve().parent / ".cdn-pkgs"
 
-COUNTER = '''
-import esmwidget
-import traitlets
-
-
-class Counter(esmwidget.AnyWidget):
-    _esm = """export default { render({ model, el }) {
-  const b = document.createElement('button'); b.className = 'counter';
-  const show = () => { b.textContent = `count is ${model.get('count')}`; };
-  b.onclick = () => { model.set('count', model.get('count') + 1); model.save_changes(); };
-  model.on('change:count', show); show(); el.append(b);
-} }"""
-    _css = ".counter { color: rgb(0, 128, 128) }"
-    count = traitlets.Int(0).tag(sync=True)
-'''
+# The counter every browser test uses, as a module of the app.
+COUNTER = sources.COUNTER_CLASS
 
 APPS = {
     "panel": COUNTER
