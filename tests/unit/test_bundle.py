@@ -227,7 +227,12 @@ def test_real_rebuilds_arrive_repeatedly(comms, real_watch, tmp_path):
         write(dist, **{f"chunk_{i}__js": f"export const a = 'build {i}';\n"})
         write(dist, index__js=ENTRY.replace("chunk-a", f"chunk-{i}"))
         wait_until(lambda i=i: f"'build {i}'" in data_urls(w._esm)[0][1])
-        time.sleep(0.15)
+        time.sleep(0.15)  # builds apart, as a bundler's are (not a timing assertion)
+    # Every build reached the page, in order, and the last is what the widget holds.
+    built = [next(t for t in ("0", "1", "2", "3") if f"'build {t}'" in data_urls(e)[0][1])
+             for e in esm_updates(comms[0])]  # fmt: skip
+    assert built[-3:] == ["1", "2", "3"]
+    assert "'build 3'" in data_urls(w._esm)[0][1]
 
 
 def test_a_widget_made_while_the_build_is_broken_starts_from_the_last_good_text(

@@ -50,8 +50,8 @@ def test_construction_opens_exactly_one_comm_with_the_full_state(comms):
         },
         "buffer_paths": [],
     }
-    assert w.model_id == comms[0].comm_id
-    assert type(w) is Counter
+    assert [c.comm_id for c in comms] == [w.model_id]  # one comm per widget, and it is this
+    assert type(w) is Counter  # no per-instance subclass (as add_traits would make)
 
 
 def test_repr_mimebundle_points_at_the_model(comms):
