@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/jupyter lab --notebook-dir=examples --ip=127.0.0.1 --no-browser "$@"
+# As root (containers, CI machines) JupyterLab refuses to start without --allow-root.
+root=(); [ "$(id -u)" = 0 ] && root=(--allow-root)
+exec .venv/bin/jupyter lab --notebook-dir=examples --ip=127.0.0.1 --no-browser "${root[@]}" "$@"

@@ -2,6 +2,7 @@
 # Install everything esmwidget needs on a fresh Debian machine, idempotently:
 # Debian's Chromium (for the browser tests), a virtualenv in .venv with esmwidget installed
 # editable plus its test tools, the npm dependencies, and a fresh build of the front end.
+# Steps whose inputs did not change since the last run are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,27 @@ if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"
   python3 -m venv .venv
 fi
+
+# What the steps below depend on. When none of it changed since the last complete set-up (and
+# its outputs are still there), they are skipped: a second start takes seconds. Set
+# ESMWIDGET_FORCE_SETUP=1 to redo them anyway.
+inputs_hash() {
+  find package.json package-lock.json pyproject.toml install.json jupyter-config js/src \
+    js/nbextension js/build-bundles.mjs scripts/setup.sh -type f -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -d" " -f1
+}
+stamp=.venv/.esmwidget-setup
+outputs=(src/esmwidget/labextension/package.json src/esmwidget/nbextension/index.js
+  src/esmwidget/_static/page.js dist/index.js node_modules/.package-lock.json)
+up_to_date=1
+[ "${ESMWIDGET_FORCE_SETUP:-}" = 1 ] && up_to_date=0
+[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(inputs_hash)" ] || up_to_date=0
+for output in "${outputs[@]}"; do [ -e "$output" ] || up_to_date=0; done
+if [ "$up_to_date" = 1 ]; then
+  echo "== npm dependencies, front end and .venv are up to date (ESMWIDGET_FORCE_SETUP=1 redoes them)"
+  exit 0
+fi
+rm -f "$stamp"
 
 echo "== npm install"
 npm install --no-audit --no-fund --loglevel=error
@@ -33,3 +55,4 @@ rm -rf src/esmwidget/labextension src/esmwidget/nbextension src/esmwidget/_stati
 # The lab and classic extensions are the copies pip installed, as a user's install has them:
 # Voila and the classic notebook refuse to serve a symlink that leads out of their data folder,
 # so `jupyter-builder develop` (live JS rebuilds, see js/README.md) would break those pages.
+inputs_hash > "$stamp"
