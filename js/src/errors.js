@@ -1,7 +1,7 @@
 // Errors the user sees: one readable box drawn into the widget's `el` (docs/front-end.md, "When something fails").
 
 /** Where a failure happened; shown in the box and used to find its line and column. */
-/** @typedef {"load" | "module" | "initialize" | "render" | "hmr" | "python"} Phase */
+/** @typedef {"load" | "module" | "initialize" | "render" | "hmr" | "python" | "sync"} Phase */
 
 /** The box title of each phase. */
 export const TITLES = {
@@ -11,6 +11,7 @@ export const TITLES = {
 	render: "render() failed",
 	hmr: "hot reload failed",
 	python: "a Python message handler failed",
+	sync: "Python did not take a value from the page",
 };
 
 /** An error tied to one widget class, with the position in its module when known. */
@@ -108,7 +109,8 @@ const BOX_STYLE = [
  *
  * @param {HTMLElement} el
  * @param {WidgetError} error
- * @param {{ keep_content?: boolean }} [options]
+ * @param {{ keep_content?: boolean, dismissible?: boolean }} [options] `dismissible` adds a
+ *   button that removes the box (a note about a mistake that does not stop the widget)
  * @returns {HTMLElement} the box
  */
 export function show_error(el, error, options = {}) {
@@ -131,6 +133,15 @@ export function show_error(el, error, options = {}) {
 		line.className = `esmwidget-error-${name}`;
 		line.textContent = text;
 		box.append(line);
+	}
+	if (options.dismissible) {
+		const close = document.createElement("button");
+		close.className = "esmwidget-error-dismiss";
+		close.type = "button";
+		close.textContent = "Dismiss";
+		close.setAttribute("style", "display: block; margin-top: 4px; font: inherit; cursor: pointer");
+		close.addEventListener("click", () => box.remove(), { once: true });
+		box.append(close);
 	}
 	if (options.keep_content) {
 		remove_errors(el, error.phase);

@@ -12,6 +12,8 @@ export const COMMAND_RESPONSE = "anywidget-command-response";
 export const HMR_ERROR = "esmwidget-hmr-error";
 export const HMR_OK = "esmwidget-hmr-ok";
 export const PYTHON_ERROR = "esmwidget-python-error";
+/** Python refused keys of an update from the page, and says why. */
+export const REFUSED = "esmwidget-refused";
 
 /**
  * Recognise a custom message meant for the loader.
@@ -24,7 +26,7 @@ export function own_message(content) {
 		return null;
 	}
 	const kind = content.kind;
-	if (kind === COMMAND_RESPONSE || kind === HMR_ERROR || kind === HMR_OK || kind === PYTHON_ERROR) {
+	if (kind === COMMAND_RESPONSE || kind === HMR_ERROR || kind === HMR_OK || kind === PYTHON_ERROR || kind === REFUSED) {
 		return /** @type {OwnMessage} */ (content);
 	}
 	return null;

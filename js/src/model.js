@@ -11,6 +11,77 @@ export function is_protected(/** @type {string} */ key) {
 	);
 }
 
+/** Keys each widget was warned about reading, by `_anywidget_id`: one warning per key. */
+/** @type {Map<string, Set<string>>} */
+const warned = new Map();
+
+/**
+ * `model.get(key)` of a key the model does not have is a misspelling or a Python trait without
+ * `.tag(sync=True)`: say so once, naming the keys it has.
+ *
+ * @param {WidgetModel} model
+ * @param {string} key
+ */
+function check_key(model, key) {
+	const attributes = /** @type {Record<string, unknown> | undefined} */ (model.attributes);
+	if (typeof key !== "string" || !attributes || Object.hasOwn(attributes, key)) return;
+	const id = String(attributes._anywidget_id ?? model.model_id ?? "widget");
+	const keys = warned.get(id) ?? new Set();
+	warned.set(id, keys);
+	if (keys.has(key)) return;
+	keys.add(key);
+	// The widget's own keys: not code or identity, nor the base model's defaults (`tooltip`).
+	const base = /** @type {{ defaults?: unknown }} */ (model).defaults;
+	const defaults = (typeof base === "function" ? base.call(model) : base) ?? {};
+	const names = Object.keys(attributes).filter((name) => !is_protected(name) && !Object.hasOwn(defaults, name));
+	const close = closest(key, names);
+	console.warn(
+		`[esmwidget] ${id}: model.get(${JSON.stringify(key)}) is undefined: the model has no such key.` +
+			(close ? ` Did you mean ${JSON.stringify(close)}?` : "") +
+			` Its keys: ${names.map((name) => JSON.stringify(name)).join(", ") || "none"}.` +
+			" A Python trait reaches the page only when tagged .tag(sync=True).",
+	);
+}
+
+/**
+ * The name nearest to `key` within a few edits (a typo), or null.
+ *
+ * @param {string} key
+ * @param {string[]} names
+ * @returns {string | null}
+ */
+export function closest(key, names) {
+	let best = null;
+	let best_distance = Math.max(1, Math.floor(key.length / 3)) + 1;
+	for (const name of names) {
+		const distance = edits(key.toLowerCase(), name.toLowerCase());
+		if (distance < best_distance) [best, best_distance] = [name, distance];
+	}
+	return best;
+}
+
+/**
+ * Levenshtein distance, with a swap of two neighbours counted as one edit.
+ *
+ * @param {string} a
+ * @param {string} b
+ */
+function edits(a, b) {
+	/** @type {number[][]} */
+	const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+	for (let j = 1; j <= b.length; j++) d[0][j] = j;
+	for (let i = 1; i <= a.length; i++) {
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+				d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+			}
+		}
+	}
+	return d[a.length][b.length];
+}
+
 /** The Backbone model behind each proxy, for `widget_manager.create_view(proxy)`. */
 /** @type {WeakMap<object, WidgetModel>} */
 const models = new WeakMap();
@@ -37,7 +108,10 @@ export function model_proxy(model, signal) {
 	signal.addEventListener("abort", () => model.off(null, null, context), { once: true });
 	/** @type {AnyModel} */
 	const proxy = {
-		get: (key) => model.get(key),
+		get(key) {
+			check_key(model, key);
+			return model.get(key);
+		},
 		set(key, value) {
 			if (is_protected(key)) {
 				console.warn(

@@ -7,7 +7,7 @@ import * as css from "./css.js";
 import { remove_errors, show_error, TITLES, WidgetError, widget_error } from "./errors.js";
 import { Commands } from "./invoke.js";
 import { ImportFailure, import_esm } from "./load.js";
-import { ANYWIDGET_REF, COMMAND_RESPONSE, HMR_ERROR, HMR_OK, IPY_MODEL, PYTHON_ERROR } from "./messages.js";
+import { ANYWIDGET_REF, COMMAND_RESPONSE, HMR_ERROR, HMR_OK, IPY_MODEL, PYTHON_ERROR, REFUSED } from "./messages.js";
 import { model_proxy } from "./model.js";
 import { missing_asset, text_of } from "./saved.js";
 
@@ -189,6 +189,8 @@ export class Runtime {
 				return this.apply_event({ type: "hmr-ok", key: message.key ?? "_esm" });
 			case PYTHON_ERROR:
 				return this.#python_error(message);
+			case REFUSED:
+				return this.#refused(message);
 			default: {
 				/** @type {never} */
 				const unknown = message;
@@ -209,6 +211,27 @@ export class Runtime {
 		const error = new WidgetError(this.id, "python", TITLES.python, { detail });
 		console.error(error.message, detail, traceback ?? "");
 		for (const mount of this.mounts) show_error(mount.el, error, { keep_content: true });
+	}
+
+	/**
+	 * Python did not take keys the module set: each reason goes to the console, and a mistake
+	 * the author must fix in Python (a rejected value, a trait without `sync=True`) also above
+	 * every view, which keeps working.
+	 *
+	 * @param {import("./types.js").RefusedMessage} message
+	 */
+	#refused(message) {
+		/** @type {string[]} */
+		const noted = [];
+		for (const { key, why, reason, value } of message.refused ?? []) {
+			const call = `model.set(${JSON.stringify(key)}${why === "invalid" ? `, ${value}` : ""})`;
+			const said = why === "invalid" ? `Python kept its value after ${call}` : `Python ignored ${call}`;
+			console.warn(`[esmwidget] ${this.id}: ${said}: ${reason}`);
+			if (why === "invalid" || why === "unsynced") noted.push(`${said}: ${reason}`);
+		}
+		if (noted.length === 0) return;
+		const note = new WidgetError(this.id, "sync", TITLES.sync, { detail: noted.join("\n") });
+		for (const mount of this.mounts) show_error(mount.el, note, { keep_content: true, dismissible: true });
 	}
 
 	/**

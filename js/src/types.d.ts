@@ -155,8 +155,35 @@ export interface PythonErrorMessage {
 	error: { type: string; message: string; traceback?: string };
 }
 
+/** One key of an update from the page that Python did not take. */
+export interface Refusal {
+	key: string;
+	/**
+	 * `protected`: code, style or identity; `unsynced`: a Python trait without `.tag(sync=True)`;
+	 * `invalid`: validation rejected the value, and the views were sent Python's value. (A key
+	 * that is not the widget's state at all is only in the kernel's log.)
+	 */
+	why: "protected" | "unsynced" | "invalid";
+	/** The kernel's words: the validation error, or what the widget does sync. */
+	reason: string;
+	/** `invalid`: the value received, as Python shows it. */
+	value?: string;
+}
+
+/** Python -> JS: keys of an update were refused (each key once, every rejected value). */
+export interface RefusedMessage {
+	kind: "esmwidget-refused";
+	refused: Refusal[];
+}
+
 /** Custom messages the loader consumes; they never reach the module's `msg:custom` listeners. */
-export type OwnMessage = CommandResult | CommandFailure | HmrErrorMessage | HmrOkMessage | PythonErrorMessage;
+export type OwnMessage =
+	| CommandResult
+	| CommandFailure
+	| HmrErrorMessage
+	| HmrOkMessage
+	| PythonErrorMessage
+	| RefusedMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Loader events: state changes and messages, handled by one exhaustive switch (runtime.js)

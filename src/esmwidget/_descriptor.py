@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ._assets import PLACEHOLDER_ESM, Asset, live_source, resolve_asset
 from ._commands import collect_commands
 from ._inbox import MsgCallback
-from ._protocol import MODEL_NAME, MODULE_NAME, REFERENCE_PREFIX, VIEW_NAME
+from ._protocol import MODEL_NAME, MODULE_NAME, REFERENCE_PREFIX, VIEW_NAME, Refusal
 from ._state import StateAdapter, adapter_for
-from ._sync import Echo, Sync
+from ._sync import Echo, Sync, not_synced
 from ._version import MODULE_VERSION
 from ._warnings import warn_user
 
@@ -271,23 +271,29 @@ class ObjectModel:
     def _esmwidget_read(self, keys: Iterable[str] | None) -> dict[str, Any]:
         return self.get_state(keys)
 
-    def _esmwidget_writable(self, key: str) -> bool:
+    def _esmwidget_refusal(self, key: str) -> Refusal | None:
         obj = self.target()
-        return obj is not None and key not in self.extra and key in self.adapter.fields(obj)
+        if obj is None:
+            reason = f"the {self.descriptor.owner_name} object is gone"
+            return Refusal(key=key, why="unknown", reason=reason)
+        fields = self.adapter.fields(obj)
+        if key not in self.extra and key in fields:
+            return None
+        return not_synced(key, self.descriptor.owner_name, fields)
 
     def _esmwidget_echoes(self, key: str) -> bool:
         del key
         return True
 
-    def _esmwidget_write(self, patch: dict[str, Any], echo: Echo) -> list[str]:
+    def _esmwidget_write(self, patch: dict[str, Any], echo: Echo) -> dict[str, str]:
         obj = self.target()
         if obj is None:
-            return []
+            return {}
         resolved = {key: _resolve_references(value) for key, value in patch.items()}
         values = self.adapter.validate(obj, resolved)  # raises: the whole patch is refused
         echo(patch)
         self.adapter.apply(obj, values)
-        return []
+        return {}
 
     def _esmwidget_asset_changed(self, key: str, text: str) -> bool:
         self.descriptor.assets[key].text = text

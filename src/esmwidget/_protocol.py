@@ -20,6 +20,9 @@ HMR_ERROR_KIND = "esmwidget-hmr-error"
 HMR_OK_KIND = "esmwidget-hmr-ok"
 # A Python handler of the widget's custom messages raised: the page shows it (js/src/runtime.js).
 PYTHON_ERROR_KIND = "esmwidget-python-error"
+# Python refused keys of an update from the page, and says why; the page logs each reason in
+# the browser console and notes rejected values above the views (js/src/runtime.js).
+REFUSED_KIND: Final = "esmwidget-refused"
 
 # Saved widget state holds each long `_esm`/`_css` text once; later models with the same text
 # save `{SAME_AS: <model id of the first>}` (js/src/saved.js reads and writes it in JupyterLab).
@@ -84,6 +87,26 @@ class CommandResponse(TypedDict, total=False):
     kind: Literal["anywidget-command-response"]
     response: Any
     error: CommandError
+
+
+class _Refusal(TypedDict):
+    key: str
+    # "protected": code, style or identity; "unsynced": a trait without .tag(sync=True);
+    # "unknown": not the widget's state at all; "invalid": validation rejected the value (its
+    # views were sent Python's value).
+    why: Literal["protected", "unsynced", "unknown", "invalid"]
+    reason: str
+
+
+class Refusal(_Refusal, total=False):
+    """One key of a front-end update that Python did not take."""
+
+    value: str  # "invalid": the value received, as Python shows it (shortened)
+
+
+class RefusedMsg(TypedDict):
+    kind: Literal["esmwidget-refused"]
+    refused: list[Refusal]
 
 
 class ViewBundle(TypedDict):

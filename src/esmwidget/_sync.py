@@ -10,7 +10,9 @@ differs, through the `Owner` methods: how to read its state and how to write a p
 from __future__ import annotations
 
 import contextlib
+import difflib
 import logging
+import reprlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,7 +22,7 @@ from ._control import ensure_control_target
 from ._env import echo_enabled
 from ._hosts import mimebundle
 from ._inbox import MsgCallback, call_each, is_protected, register, route, sent_by_front_end
-from ._protocol import HMR_ERROR_KIND, HMR_OK_KIND
+from ._protocol import HMR_ERROR_KIND, HMR_OK_KIND, REFUSED_KIND, Refusal, RefusedMsg
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["Owner", "Sync"]
 
 logger = logging.getLogger("esmwidget")
+
+PROTECTED_REASON = "code, style and identity keys are set from Python only."
 
 # `write` tells `apply_update` which keys it echoes: called once, before any observer runs.
 Echo = Callable[[Iterable[str]], None]
@@ -40,15 +44,16 @@ class Owner(Protocol):
         """The JSON form of `keys` (all when None), binary values kept as they are."""
         ...
 
-    def _esmwidget_writable(self, key: str) -> bool:
-        """Whether the page may write `key` (code and identity keys are refused before)."""
+    def _esmwidget_refusal(self, key: str) -> Refusal | None:
+        """Why the page may not write `key`, or None when it may (protected keys never get here)."""
         ...
 
-    def _esmwidget_write(self, patch: dict[str, Any], echo: Echo) -> list[str]:
+    def _esmwidget_write(self, patch: dict[str, Any], echo: Echo) -> dict[str, str]:
         """Validate and write `patch` (JSON values from the page), each value validated once.
 
         Calls `echo(keys)` with the keys it accepted, before any observer runs; returns the keys
-        it rejected (their views are sent Python's value). Raises to reject the whole patch.
+        it rejected, each with the reason (their views are sent Python's value). Raises to
+        reject the whole patch.
         """
         ...
 
@@ -93,6 +98,8 @@ class Sync:
         self.callbacks: list[MsgCallback] = []
         self.hmr_links: list[Any] = []
         self.on_closed: list[Callable[[], None]] = []
+        # Keys the page was told it may not write: told once, however often it tries.
+        self.refused_keys: set[str] = set()
 
     # -- opening and identity ------------------------------------------------------------------
 
@@ -191,38 +198,74 @@ class Sync:
         )
 
     def apply_update(self, state: dict[str, Any]) -> None:
-        """Apply what the page sent; views are corrected where Python kept another value."""
+        """Apply what the page sent; views get Python's value where it kept another, and why."""
         patch: dict[str, Any] = {}
+        refused: list[Refusal] = []
         for key, value in state.items():
-            if is_protected(key) or not isinstance(key, str):
+            if is_protected(key):
+                refused.append(Refusal(key=key, why="protected", reason=PROTECTED_REASON))
+                continue
+            refusal = self.owner._esmwidget_refusal(key)
+            if refusal is None:
+                patch[key] = value
+            else:
+                refused.append(refusal)
+        rejected: dict[str, str] = {}
+        if patch:
+            lock = dict(patch)
+            self.locks.append(lock)
+            try:
+                with self.hold_sync():
+                    rejected = self.owner._esmwidget_write(
+                        patch, lambda keys: self.echo(patch, keys)
+                    )
+            except Exception as error:
+                rejected = dict.fromkeys(patch, str(error) or type(error).__name__)
+            finally:
+                self.locks.remove(lock)
+        for key, reason in rejected.items():
+            value = reprlib.repr(state[key])
+            refused.append(Refusal(key=key, why="invalid", reason=reason, value=value))
+        if rejected:
+            # Put the views back in line with the values Python kept.
+            self.send_state(list(rejected))
+        self.refuse(refused)
+
+    def refuse(self, refused: list[Refusal]) -> None:
+        """Log each refusal; tell the page those it should hear of (`tells`)."""
+        for refusal in refused:
+            key, why, reason = refusal["key"], refusal["why"], refusal["reason"]
+            if why == "invalid":
                 logger.warning(
-                    "esmwidget: %s refused a front-end write to %r: code, style and identity "
-                    "keys are set from Python only.",
+                    "esmwidget: %s rejected front-end value %s for %r: %s",
                     self.label,
+                    refusal.get("value"),
                     key,
-                )
-            elif not self.owner._esmwidget_writable(key):
-                logger.warning(
-                    "esmwidget: %s ignored front-end key %r: it is not synced state.",
-                    self.label,
-                    key,
+                    reason,
                 )
             else:
-                patch[key] = value
-        if not patch:
-            return
-        lock = dict(patch)
-        self.locks.append(lock)
-        try:
-            with self.hold_sync():
-                rejected = self.owner._esmwidget_write(patch, lambda keys: self.echo(patch, keys))
-        except Exception as error:
-            logger.warning("esmwidget: %s rejected the update %r: %s", self.label, patch, error)
-            rejected = list(patch)
-        finally:
-            self.locks.remove(lock)
-        if rejected:
-            self.send_state(rejected)  # put the views back in line with the values Python kept
+                verb = "ignored front-end key"
+                if why == "protected":
+                    verb = "refused a front-end write to"
+                logger.warning("esmwidget: %s %s %r: %s", self.label, verb, key, reason)
+        news = [r for r in refused if self.tells(r)]
+        if news and self.channel is not None:
+            self.channel.send_custom(RefusedMsg(kind=REFUSED_KIND, refused=news), [])
+
+    def tells(self, refusal: Refusal) -> bool:
+        """Whether the page hears of `refusal`: each rejected value, other keys once each.
+
+        A key that is not the widget's state at all stays in the kernel log: modules set such
+        keys for their own views on purpose (plotly's FigureWidget does), and ipywidgets ignores
+        them silently too.
+        """
+        why, key = refusal["why"], refusal["key"]
+        if why == "invalid":
+            return True
+        if why == "unknown" or key in self.refused_keys:
+            return False
+        self.refused_keys.add(key)
+        return True
 
     def echo(self, patch: dict[str, Any], keys: Iterable[str]) -> None:
         """Send ``echo_update`` for the accepted `keys` of `patch`, as received."""
@@ -275,3 +318,13 @@ class Sync:
     def _reply(self, content: Any, buffers: Sequence[Any] = ()) -> None:
         if self.channel is not None:
             self.channel.send_custom(content, buffers)
+
+
+def not_synced(key: str, owner: str, known: Iterable[str]) -> Refusal:
+    """The page may not write `key`: `owner` syncs only `known` (and a close match, if any)."""
+    names = sorted(k for k in known if not is_protected(k))
+    close = difflib.get_close_matches(key, names, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    listed = ", ".join(map(repr, names)) or "none"
+    reason = f"{owner} has no synced state {key!r} (it syncs {listed}).{hint}"
+    return Refusal(key=key, why="unknown", reason=reason)

@@ -13,8 +13,8 @@ from . import _registry
 from ._assets import PLACEHOLDER_ESM, Asset, live_source
 from ._inbox import MsgCallback
 from ._ipywidgets import announce
-from ._protocol import MODEL_NAME, MODULE_NAME, VIEW_NAME
-from ._sync import Echo, Sync
+from ._protocol import MODEL_NAME, MODULE_NAME, VIEW_NAME, Refusal
+from ._sync import Echo, Sync, not_synced
 from ._traits import AnyWidgetMeta, AssetTrait
 from ._version import MODULE_VERSION
 
@@ -222,16 +222,25 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
     def _esmwidget_read(self, keys: Iterable[str] | None) -> dict[str, Any]:
         return self.get_state(keys)
 
-    def _esmwidget_writable(self, key: str) -> bool:
+    def _esmwidget_refusal(self, key: str) -> Refusal | None:
         trait = self._traits.get(key)
-        return trait is not None and bool(trait.metadata.get("sync"))
+        if trait is not None and trait.metadata.get("sync"):
+            return None
+        name = type(self).__name__
+        if trait is None:
+            return not_synced(key, name, self.keys)
+        reason = (
+            f"{name}.{key} is a trait without .tag(sync=True), so the page cannot set it. "
+            f"Declare it as `{key} = traitlets.{type(trait).__name__}(...).tag(sync=True)`."
+        )
+        return Refusal(key=key, why="unsynced", reason=reason)
 
     def _esmwidget_echoes(self, key: str) -> bool:
         return self._traits[key].metadata.get("echo_update") is not False
 
-    def _esmwidget_write(self, patch: dict[str, Any], echo: Echo) -> list[str]:
+    def _esmwidget_write(self, patch: dict[str, Any], echo: Echo) -> dict[str, str]:
         accepted: list[str] = []
-        rejected: list[str] = []
+        rejected: dict[str, str] = {}
         traits = self._traits
         with self.hold_trait_notifications():
             for name, raw in patch.items():
@@ -241,14 +250,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
                     # ipywidgets does: those are read-only for Python code, not for the module.
                     self.set_trait(name, raw if from_json is None else from_json(raw, self))
                 except Exception as error:
-                    logger.warning(
-                        "esmwidget: %s rejected front-end value %r for %r: %s",
-                        self._anywidget_id,
-                        raw,
-                        name,
-                        error,
-                    )
-                    rejected.append(name)
+                    rejected[name] = str(error) or type(error).__name__
                 else:
                     accepted.append(name)
             echo(accepted)  # before the observers, which run as this block ends

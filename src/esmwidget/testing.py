@@ -25,7 +25,13 @@ import pytest
 from comm.base_comm import BaseComm, CommManager
 
 from ._buffers import put_buffers, remove_buffers
-from ._protocol import COMMAND_KIND, COMMAND_RESPONSE_KIND, CONTROL_TARGET_NAME
+from ._protocol import (
+    COMMAND_KIND,
+    COMMAND_RESPONSE_KIND,
+    CONTROL_TARGET_NAME,
+    REFUSED_KIND,
+    Refusal,
+)
 
 __all__ = ["CommandFailedError", "FakeComm", "FrontEnd", "Sent", "comms", "install_fake_comms"]
 
@@ -183,6 +189,8 @@ class FrontEnd:
         put_buffers(self.state, opening.data["buffer_paths"], opening.buffers)
         self._seen = 1
         self.custom: list[tuple[Any, list[bytes]]] = []
+        # What Python said it did not take, as the browser console shows it: key, why, reason.
+        self.refused: list[Refusal] = []
         self.sync()
 
     def sync(self) -> None:
@@ -196,7 +204,10 @@ class FrontEnd:
                 put_buffers(state, data["buffer_paths"], sent.buffers)
                 self.state.update(state)
             elif method == "custom":
-                self.custom.append((data["content"], sent.buffers))
+                content = data["content"]
+                self.custom.append((content, sent.buffers))
+                if isinstance(content, dict) and content.get("kind") == REFUSED_KIND:
+                    self.refused.extend(content["refused"])
 
     def set(self, **values: Any) -> None:
         """``model.set(...)`` then ``save_changes()``: one update, binary values as buffers."""

@@ -106,8 +106,9 @@ def rendered(cell: Cell, selector: str) -> Locator:
 
 
 def assert_on_esmwidget(nb: Notebook, cell: Cell, name: str, offline: list[str]) -> None:
-    """`name` is an esmwidget widget, ipywidgets was never imported, no error box showed, and
-    the page asked nothing of the network."""
+    """`name` is an esmwidget widget, ipywidgets was never imported, no error box showed, the
+    loader found no mistake to report (a correct widget is silent), and the page asked nothing
+    of the network."""
     got = nb.py(
         f"(isinstance({name}, __import__('esmwidget').AnyWidget), "
         "sys.modules['anywidget'].__name__, 'ipywidgets' in sys.modules, "
@@ -116,6 +117,10 @@ def assert_on_esmwidget(nb: Notebook, cell: Cell, name: str, offline: list[str])
     assert got == "(True, 'anywidget', False, [])"
     assert nb.py("getattr(sys.modules['anywidget'], '__esmwidget_alias__', False)") == "True"
     expect(cell.output.locator(".esmwidget-error")).to_have_count(0)
+    console: list[str] = nb.page.console_messages_e2e  # type: ignore[attr-defined]
+    mistakes = ("model.get(", "Python ignored", "Python kept its value")
+    noise = [line for line in console if "[esmwidget]" in line and any(m in line for m in mistakes)]
+    assert noise == [], f"a working package drew mistake reports: {noise}"
     assert offline == [], f"requests beyond 127.0.0.1: {offline}"
 
 

@@ -231,3 +231,60 @@ def test_a_raising_python_callback_shows_in_the_cell(open_notebook: OpenNotebook
     expect(box).to_contain_text("a Python message handler failed")
     expect(box).to_contain_text("Asker._handle_custom_msg raised KeyError: 'answer'")
     expect(cell.output.locator("button.ask")).to_be_visible()  # the widget keeps working
+
+
+SLIPS = (
+    "import esmwidget, traitlets\n"
+    "class Slips(esmwidget.AnyWidget):\n"
+    '    _esm = """export default { render({ model, el }) {\n'
+    "  const b = document.createElement('button'); b.className = 'slip';\n"
+    "  const show = () => {\n"
+    "    b.textContent = `count is ${model.get('count')}, cout is ${model.get('cout')}`;\n"
+    "  };\n"
+    "  show(); model.on('change:count', show);\n"
+    "  b.onclick = () => {\n"
+    "    model.set('count', 'five'); model.set('total', 1); model.save_changes();\n"
+    "  };\n"
+    "  el.append(b);\n"
+    '} }"""\n'
+    "    count = traitlets.Int(3).tag(sync=True)\n"
+    "    total = traitlets.Int(0)  # forgot .tag(sync=True)\n"
+    "s = Slips(); s"
+)
+
+
+def test_beginner_mistakes_explain_themselves(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    console: list[str] = nb.page.console_messages_e2e  # type: ignore[attr-defined]
+    # A correct widget, clicked and changed from Python, says nothing.
+    click_counter_to_3_and_back(nb)
+    assert [line for line in console if "[esmwidget]" in line] == []
+
+    cell = nb.run(SLIPS)
+    button = cell.output.locator("button.slip")
+    expect(button).to_have_text("count is 3, cout is undefined")
+    # The misspelled key is named in the browser console, once, with the key it meant.
+    misspelled = [line for line in console if 'model.get("cout") is undefined' in line]
+    assert len(misspelled) == 1, console
+    assert misspelled[0].startswith("[warning]")
+    assert 'Did you mean "count"?' in misspelled[0]
+
+    button.click()
+    # Python kept its values, and the cell says why, above the widget, which keeps working.
+    expect(button).to_have_text("count is 3, cout is undefined")
+    note = cell.output.locator('.esmwidget-error[data-phase="sync"]')
+    expect(note).to_contain_text("Python did not take a value from the page")
+    expect(note).to_contain_text(
+        "Python kept its value after model.set(\"count\", 'five'): The 'count' trait of a Slips "
+        "instance expected an int, not the str 'five'."
+    )
+    expect(note).to_contain_text(
+        'Python ignored model.set("total"): Slips.total is a trait without .tag(sync=True)'
+    )
+    assert nb.py("(s.count, s.total)") == "(3, 0)"
+    said = "\n".join(console)
+    assert "Python kept its value after model.set(\"count\", 'five')" in said
+    assert 'Python ignored model.set("total")' in said
+    note.locator("button.esmwidget-error-dismiss").click()
+    expect(note).to_have_count(0)
+    expect(button).to_be_visible()

@@ -139,9 +139,14 @@ def test_invalid_front_end_values_leave_the_object_and_resend(comms, caplog, fac
     with caplog.at_level(logging.WARNING, "esmwidget"):
         page.set(**{bad: "not a number"})
     assert obj.x == 2
-    assert comms[0].messages() == [{"method": "update", "state": {"x": 2}, "buffer_paths": []}]
+    update, refused = comms[0].messages()
+    assert update == {"method": "update", "state": {"x": 2}, "buffer_paths": []}
     assert page.state["x"] == 2
-    assert "rejected the update" in caplog.text
+    # The page is told why, after the correction: the module's change handlers run first.
+    [refusal] = refused["content"]["refused"]
+    assert (refusal["key"], refusal["why"], refusal["value"]) == ("x", "invalid", "'not a number'")
+    assert "int" in refusal["reason"]
+    assert "rejected front-end value 'not a number' for 'x'" in caplog.text
 
 
 def test_protected_and_unknown_keys_are_refused(comms, caplog):
@@ -152,6 +157,8 @@ def test_protected_and_unknown_keys_are_refused(comms, caplog):
     assert obj._repr_mimebundle_.get_state()["_esm"] == ESM
     assert "refused a front-end write to '_esm'" in caplog.text
     assert "ignored front-end key 'nope'" in caplog.text
+    assert [(r["key"], r["why"]) for r in page.refused] == [("_esm", "protected")]
+    assert "Evented has no synced state 'nope'" in caplog.text
 
 
 def test_custom_messages_and_commands(comms):

@@ -149,12 +149,33 @@ def test_invalid_value_keeps_the_trait_resends_and_logs(comms, caplog):
     with caplog.at_level(logging.WARNING, "esmwidget"):
         page.set(count="three", label="ok")
     assert (w.count, w.label) == (3, "ok")
+    reason = "The 'count' trait of a Counter instance expected an int, not the str 'three'."
     assert comms[0].messages() == [
         {"method": "echo_update", "state": {"label": "ok"}, "buffer_paths": []},
         {"method": "update", "state": {"count": 3}, "buffer_paths": []},
+        # After the correction, so the module's change handlers have run when the page says why.
+        {
+            "method": "custom",
+            "content": {
+                "kind": "esmwidget-refused",
+                "refused": [
+                    {"key": "count", "why": "invalid", "reason": reason, "value": "'three'"}
+                ],
+            },
+        },
     ]
     assert page.state["count"] == 3
-    assert "rejected front-end value 'three' for 'count'" in caplog.text
+    assert f"rejected front-end value 'three' for 'count': {reason}" in caplog.text
+
+
+def test_every_rejected_value_is_reported_to_the_page(comms):
+    page = FrontEnd(Counter())
+    page.set(count="three")
+    page.set(count="four")
+    told = [m["content"]["refused"][0]["reason"] for m in comms[0].messages("custom")]
+    assert len(told) == 2
+    assert "'three'" in told[0]
+    assert "'four'" in told[1]
 
 
 @pytest.mark.parametrize(
@@ -176,7 +197,20 @@ def test_front_end_cannot_write_code_style_or_identity(comms, caplog, key):
         FrontEnd(w).set(**{key: "alert(1)", "count": 1})
     assert w.get_state() == {**before, "count": 1}
     assert comms[0].messages() == [
-        {"method": "echo_update", "state": {"count": 1}, "buffer_paths": []}
+        {"method": "echo_update", "state": {"count": 1}, "buffer_paths": []},
+        {
+            "method": "custom",
+            "content": {
+                "kind": "esmwidget-refused",
+                "refused": [
+                    {
+                        "key": key,
+                        "why": "protected",
+                        "reason": "code, style and identity keys are set from Python only.",
+                    }
+                ],
+            },
+        },
     ]
     assert f"refused a front-end write to {key!r}" in caplog.text
 
@@ -187,9 +221,35 @@ def test_unknown_and_unsynced_keys_are_ignored(comms, caplog):
         FrontEnd(w).set(nope=1, secret=1)
     assert w.secret == 7
     assert not hasattr(w, "nope")
-    assert comms[0].messages() == []
-    assert "ignored front-end key 'nope'" in caplog.text
+    # The trait without sync=True is a mistake the page hears of; a key the widget does not
+    # have at all stays in the kernel log (modules keep such keys on purpose).
+    [told] = comms[0].messages()
+    assert told["content"] == {
+        "kind": "esmwidget-refused",
+        "refused": [
+            {
+                "key": "secret",
+                "why": "unsynced",
+                "reason": "Counter.secret is a trait without .tag(sync=True), so the page "
+                "cannot set it. Declare it as `secret = traitlets.Int(...).tag(sync=True)`.",
+            }
+        ],
+    }
+    assert (
+        "ignored front-end key 'nope': Counter has no synced state 'nope' (it syncs 'count', "
+        "'label')." in caplog.text
+    )
     assert "ignored front-end key 'secret'" in caplog.text
+
+
+def test_the_page_hears_of_a_key_once_and_the_log_names_a_close_match(comms, caplog):
+    page = FrontEnd(Counter())
+    with caplog.at_level(logging.WARNING, "esmwidget"):
+        for _ in range(3):
+            page.set(secret=1, cuont=1)  # a drag handler writes on every move
+    assert [(r["key"], r["why"]) for r in page.refused] == [("secret", "unsynced")]
+    assert caplog.text.count("ignored front-end key 'cuont'") == 3  # the kernel log keeps each
+    assert "Did you mean 'count'?" in caplog.text
 
 
 @pytest.mark.parametrize(
