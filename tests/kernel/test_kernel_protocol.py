@@ -91,8 +91,29 @@ def test_invalid_update_keeps_python_state_and_resends(kernel, widget):
     _, messages = kernel.comm_msg(
         comm_id, {"method": "update", "state": {"count": "two", "_esm": "x"}, "buffer_paths": []}
     )
+    # Python's value goes back, then why: the page logs it and notes the rejected value.
     assert [m["content"]["data"] for m in comm_msgs(messages)] == [
-        {"method": "update", "state": {"count": 2}, "buffer_paths": []}
+        {"method": "update", "state": {"count": 2}, "buffer_paths": []},
+        {
+            "method": "custom",
+            "content": {
+                "kind": "esmwidget-refused",
+                "refused": [
+                    {
+                        "key": "_esm",
+                        "why": "protected",
+                        "reason": "code, style and identity keys are set from Python only.",
+                    },
+                    {
+                        "key": "count",
+                        "why": "invalid",
+                        "reason": "The 'count' trait of a Counter instance expected an int, "
+                        "not the str 'two'.",
+                        "value": "'two'",
+                    },
+                ],
+            },
+        },
     ]
     assert kernel.stdout("print(w.count, w._esm[:6])") == "2 export\n"
 
