@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ._clean import shorten
 from ._protocol import BufferPath
 
 __all__ = ["JSON_SCALARS", "as_buffer", "put_buffers", "remove_buffers"]
@@ -94,34 +95,57 @@ def _strip(value: Any, path: BufferPath, paths: list[BufferPath], buffers: list[
     return value
 
 
-def put_buffers(
-    state: dict[str, Any], buffer_paths: Sequence[Sequence[str | int]], buffers: Sequence[Any]
-) -> None:
+def put_buffers(state: dict[str, Any], buffer_paths: Any, buffers: Sequence[Any]) -> None:
     """Insert `buffers` into `state` in place, at `buffer_paths`, as `bytes`.
 
     ipykernel delivers memoryviews over ZMQ frames and marimo delivers bytes; both become bytes
-    so that `traitlets.Bytes` traits accept them.
+    so that `traitlets.Bytes` traits accept them. Every path is checked before anything is
+    written, so a bad message leaves `state` as it was.
 
     Raises
     ------
     ValueError
-        If the number of paths and buffers differ or a path does not lead into the state.
+        If `buffer_paths` is not a list of paths, the number of paths and buffers differ, or a
+        path does not lead into the state (a key into an object, an index into an array).
     """
+    if not isinstance(buffer_paths, list):
+        msg = f"buffer_paths is {shorten(buffer_paths)}; expected a list of paths."
+        raise ValueError(msg)  # noqa: TRY004 - callers handle one error type for a bad message
     if len(buffer_paths) != len(buffers):
         msg = (
             f"buffer_paths has {len(buffer_paths)} entries but the message carries "
             f"{len(buffers)} buffers; they must pair up one to one."
         )
         raise ValueError(msg)
-    for path, buffer in zip(buffer_paths, buffers, strict=True):
-        if not path:
-            msg = "a buffer path is empty; expected a list of keys and indices into the state."
-            raise ValueError(msg)
-        target: Any = state
-        try:
-            for step in path[:-1]:
+    slots = [_slot(state, path) for path in buffer_paths]
+    for (target, step), buffer in zip(slots, buffers, strict=True):
+        target[step] = bytes(buffer)
+
+
+def _slot(state: dict[str, Any], path: Any) -> tuple[Any, Any]:
+    """The container and key (or index) `path` ends at; ValueError when it leads nowhere."""
+    if not isinstance(path, list) or not path:
+        msg = (
+            f"buffer path {shorten(path)} is not a path; expected a non-empty list of keys "
+            "and indices into the state."
+        )
+        raise ValueError(msg)
+    target: Any = state
+    for depth, step in enumerate(path):
+        if isinstance(target, dict) and isinstance(step, str):
+            if depth == len(path) - 1:
+                return target, step
+            if step in target:
                 target = target[step]
-            target[path[-1]] = bytes(buffer)
-        except (KeyError, IndexError, TypeError) as error:
-            msg = f"buffer path {list(path)!r} does not lead into the state: {error}"
-            raise ValueError(msg) from error
+                continue
+        elif isinstance(target, list) and type(step) is int and 0 <= step < len(target):
+            if depth == len(path) - 1:
+                return target, step
+            target = target[step]
+            continue
+        msg = (
+            f"buffer path {shorten(path)} does not lead into the state: step {depth} "
+            f"({shorten(step)}) is not a key or index of {type(target).__name__} there."
+        )
+        raise ValueError(msg)
+    raise AssertionError  # pragma: no cover - the loop returns at the last step

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import comm
 
 from ._buffers import JSON_SCALARS, remove_buffers
+from ._clean import shorten
 from ._hosts import marimo_identity
 from ._protocol import PROTOCOL_VERSION, TARGET_NAME, CustomMsg, OpenData, StateMsg
 
@@ -116,18 +117,19 @@ class Channel:
             method = data["method"]
         except (KeyError, TypeError):
             logger.warning(
-                "esmwidget: ignored a malformed comm message without data.method: %r", msg
+                "esmwidget: ignored a malformed comm message without data.method: %s",
+                shorten(msg.get("content")),
             )
             return
         if not isinstance(method, str):
-            logger.warning("esmwidget: ignored a comm message whose method is %r", method)
+            logger.warning("esmwidget: ignored a comm message whose method is %s", shorten(method))
             return
         buffers = [bytes(b) for b in (msg.get("buffers") or [])]
         try:
             self._on_message((method, data, buffers))
         except Exception:
             # Front-end input must never raise into the kernel (issue #2, "Bad input").
-            logger.exception("esmwidget: error while handling a %r message", method)
+            logger.exception("esmwidget: error while handling a %s message", shorten(method))
 
     def _peer_closed(self, msg: dict[str, Any]) -> None:
         del msg

@@ -27,6 +27,20 @@ T = TypeVar("T")
 _warned: set[str] = set()
 
 
+# The identity keys `ObjectModel.get_state` sends.
+_IDENTITY = frozenset(
+    {
+        "_model_name",
+        "_model_module",
+        "_model_module_version",
+        "_view_name",
+        "_view_module",
+        "_view_module_version",
+        "_view_count",
+    }
+)
+
+
 class MimeBundleDescriptor(Generic[T]):
     """Turn any object into a widget: put an instance on the class as ``_repr_mimebundle_``.
 
@@ -280,6 +294,12 @@ class ObjectModel:
         if key not in self.extra and key in fields:
             return None
         return not_synced(key, self.descriptor.owner_name, fields)
+
+    def _esmwidget_holds(self, key: str) -> bool:
+        obj = self.target()
+        if key in _IDENTITY or key in self.extra:
+            return True
+        return obj is not None and key in self.adapter.fields(obj)
 
     def _esmwidget_echoes(self, key: str) -> bool:
         del key

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._buffers import put_buffers
+from ._clean import shorten
 from ._comm import Incoming
 from ._commands import Reply, run_command
 from ._protocol import COMMAND_KIND, PROTECTED_KEYS, PROTECTED_PREFIXES, PYTHON_ERROR_KIND
@@ -66,18 +67,22 @@ def route(
     reply: Reply,
     on_update: Callable[[dict[str, Any]], None],
     on_request_state: Callable[[], None],
+    on_dropped: Callable[[list[str]], None],
 ) -> None:
     """Dispatch one front-end message; bad input is logged, never raised.
 
-    ``update`` states arrive with their buffers put back; ``custom`` messages go to a command
-    (replying through `reply`) or to `on_custom(content, buffers)`. A handler that raises is
-    logged and shown in the page (``esmwidget-python-error``).
+    ``update`` states arrive with their buffers put back; one that cannot be read is dropped
+    whole, and `on_dropped(keys)` sends the page Python's values of its keys. ``custom`` messages
+    go to a command (replying through `reply`) or to `on_custom(content, buffers)`. A handler
+    that raises is logged and shown in the page (``esmwidget-python-error``).
     """
     method, data, buffers = incoming
     if method == "update":
         state = _update_state(label, data, buffers)
-        if state is not None:
+        if isinstance(state, dict):
             on_update(state)
+        elif state is not None:
+            on_dropped(state)
     elif method == "request_state":
         on_request_state()
     elif method == "custom":
@@ -91,10 +96,10 @@ def route(
             report_error(label, _name(on_custom), error, reply)
     else:
         logger.warning(
-            "esmwidget: %s ignored unknown comm method %r; expected update, request_state or "
+            "esmwidget: %s ignored unknown comm method %s; expected update, request_state or "
             "custom.",
             label,
-            method,
+            shorten(method),
         )
 
 
@@ -131,17 +136,22 @@ def _name(function: Any) -> str:
     return str(getattr(function, "__qualname__", None) or repr(function))
 
 
-def _update_state(label: str, data: dict[str, Any], buffers: list[bytes]) -> dict[str, Any] | None:
+def _update_state(
+    label: str, data: dict[str, Any], buffers: list[bytes]
+) -> dict[str, Any] | list[str] | None:
+    """The state of an update, buffers in place; else the keys of one dropped (None: no keys)."""
     state = data.get("state")
-    paths = data.get("buffer_paths") or []
-    if not isinstance(state, dict) or not isinstance(paths, list):
+    if not isinstance(state, dict):
         logger.warning(
-            "esmwidget: %s ignored an update whose state is %r; expected an object.", label, state
+            "esmwidget: %s ignored an update whose state is %s; expected an object.",
+            label,
+            shorten(state),
         )
         return None
+    paths = data.get("buffer_paths")
     try:
-        put_buffers(state, paths, buffers)
+        put_buffers(state, [] if paths is None else paths, buffers)
     except ValueError as error:
         logger.warning("esmwidget: %s ignored an update: %s", label, error)
-        return None
+        return list(state)
     return state

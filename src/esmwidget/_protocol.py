@@ -104,9 +104,13 @@ class Refusal(_Refusal, total=False):
     value: str  # "invalid": the value received, as Python shows it (shortened)
 
 
-class RefusedMsg(TypedDict):
+class _RefusedMsg(TypedDict):
     kind: Literal["esmwidget-refused"]
     refused: list[Refusal]
+
+
+class RefusedMsg(_RefusedMsg, total=False):
+    more: int  # refusals left out of `refused` (one message tells at most a few)
 
 
 class ViewBundle(TypedDict):

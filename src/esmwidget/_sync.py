@@ -12,11 +12,11 @@ from __future__ import annotations
 import contextlib
 import difflib
 import logging
-import reprlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import _registry
+from ._clean import clip, from_page, shorten
 from ._comm import Channel, Incoming
 from ._control import ensure_control_target
 from ._env import echo_enabled
@@ -32,6 +32,10 @@ __all__ = ["Owner", "Sync"]
 logger = logging.getLogger("esmwidget")
 
 PROTECTED_REASON = "code, style and identity keys are set from Python only."
+# What one front-end message can produce: refusals told to the page, and keys named in a log line.
+MAX_TOLD = 20
+MAX_LOGGED = 5
+MAX_REMEMBERED = 1000  # keys a page was told it may not write, per widget
 
 # `write` tells `apply_update` which keys it echoes: called once, before any observer runs.
 Echo = Callable[[Iterable[str]], None]
@@ -55,6 +59,10 @@ class Owner(Protocol):
         it rejected, each with the reason (their views are sent Python's value). Raises to
         reject the whole patch.
         """
+        ...
+
+    def _esmwidget_holds(self, key: str) -> bool:
+        """Whether `key` is in the state Python sends (a protected key may be)."""
         ...
 
     def _esmwidget_echoes(self, key: str) -> bool:
@@ -195,21 +203,34 @@ class Sync:
             # intercept what the page sends (chunked uploads, renamed keys).
             on_update=self.owner.set_state,
             on_request_state=self.send_state,
+            on_dropped=self.correct,
         )
 
     def apply_update(self, state: dict[str, Any]) -> None:
         """Apply what the page sent; views get Python's value where it kept another, and why."""
         patch: dict[str, Any] = {}
         refused: list[Refusal] = []
+        corrections: list[str] = []  # keys whose views must be sent Python's value
         for key, value in state.items():
             if is_protected(key):
-                refused.append(Refusal(key=key, why="protected", reason=PROTECTED_REASON))
+                refused.append(
+                    Refusal(key=clip(key, 200), why="protected", reason=PROTECTED_REASON)
+                )
+                corrections.append(key)
                 continue
             refusal = self.owner._esmwidget_refusal(key)
-            if refusal is None:
-                patch[key] = value
-            else:
+            if refusal is not None:
                 refused.append(refusal)
+                continue
+            try:
+                patch[key], repaired = from_page(value)
+            except (ValueError, RecursionError) as error:
+                reason = str(error) if isinstance(error, ValueError) else "it is nested too deeply"
+                refused.append(Refusal(key=key, why="invalid", reason=reason, value=shorten(value)))
+                corrections.append(key)
+                continue
+            if repaired:
+                corrections.append(key)  # the views hold the text before the repair
         rejected: dict[str, str] = {}
         if patch:
             lock = dict(patch)
@@ -224,33 +245,32 @@ class Sync:
             finally:
                 self.locks.remove(lock)
         for key, reason in rejected.items():
-            value = reprlib.repr(state[key])
-            refused.append(Refusal(key=key, why="invalid", reason=reason, value=value))
-        if rejected:
-            # Put the views back in line with the values Python kept.
-            self.send_state(list(rejected))
+            value = shorten(state[key])
+            refused.append(Refusal(key=key, why="invalid", reason=clip(reason), value=value))
+        corrections += [key for key in rejected if key not in corrections]
+        self.correct(corrections)
         self.refuse(refused)
 
+    def correct(self, keys: Iterable[str]) -> None:
+        """Send Python's value of each of `keys` it holds: the views may hold another."""
+        held = [key for key in keys if self.owner._esmwidget_holds(key)]
+        if held:
+            self.send_state(held)
+
     def refuse(self, refused: list[Refusal]) -> None:
-        """Log each refusal; tell the page those it should hear of (`tells`)."""
-        for refusal in refused:
-            key, why, reason = refusal["key"], refusal["why"], refusal["reason"]
-            if why == "invalid":
-                logger.warning(
-                    "esmwidget: %s rejected front-end value %s for %r: %s",
-                    self.label,
-                    refusal.get("value"),
-                    key,
-                    reason,
-                )
-            else:
-                verb = "ignored front-end key"
-                if why == "protected":
-                    verb = "refused a front-end write to"
-                logger.warning("esmwidget: %s %s %r: %s", self.label, verb, key, reason)
+        """Log the refusals, a few lines at most; tell the page those it should hear of."""
+        if not refused:
+            return
+        for why in ("protected", "unsynced", "unknown", "invalid"):
+            group = [r for r in refused if r["why"] == why]
+            if group:
+                logger.warning("esmwidget: %s %s", self.label, _log_line(why, group))
         news = [r for r in refused if self.tells(r)]
         if news and self.channel is not None:
-            self.channel.send_custom(RefusedMsg(kind=REFUSED_KIND, refused=news), [])
+            told = RefusedMsg(kind=REFUSED_KIND, refused=news[:MAX_TOLD])
+            if len(news) > MAX_TOLD:
+                told["more"] = len(news) - MAX_TOLD
+            self.channel.send_custom(told, [])
 
     def tells(self, refusal: Refusal) -> bool:
         """Whether the page hears of `refusal`: each rejected value, other keys once each.
@@ -262,7 +282,7 @@ class Sync:
         why, key = refusal["why"], refusal["key"]
         if why == "invalid":
             return True
-        if why == "unknown" or key in self.refused_keys:
+        if why == "unknown" or key in self.refused_keys or len(self.refused_keys) >= MAX_REMEMBERED:
             return False
         self.refused_keys.add(key)
         return True
@@ -323,8 +343,26 @@ class Sync:
 def not_synced(key: str, owner: str, known: Iterable[str]) -> Refusal:
     """The page may not write `key`: `owner` syncs only `known` (and a close match, if any)."""
     names = sorted(k for k in known if not is_protected(k))
-    close = difflib.get_close_matches(key, names, n=1)
+    close = [] if len(key) > 100 else difflib.get_close_matches(key, names, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    listed = ", ".join(map(repr, names)) or "none"
-    reason = f"{owner} has no synced state {key!r} (it syncs {listed}).{hint}"
+    listed = clip(", ".join(map(repr, names)), 200) or "none"
+    reason = f"{owner} has no synced state {shorten(key)} (it syncs {listed}).{hint}"
     return Refusal(key=key, why="unknown", reason=reason)
+
+
+def _log_line(why: str, group: list[Refusal]) -> str:
+    """One log line for the refusals of one kind in a message: a few named, the rest counted."""
+    first = group[0]
+    if len(group) == 1:
+        key, reason = first["key"], first["reason"]
+        if why == "invalid":
+            return f"rejected front-end value {first.get('value')} for {key!r}: {reason}"
+        verb = "refused a front-end write to" if why == "protected" else "ignored front-end key"
+        return f"{verb} {shorten(key)}: {reason}"
+    names = ", ".join(shorten(r["key"]) for r in group[:MAX_LOGGED])
+    if len(group) > MAX_LOGGED:
+        names += f" and {len(group) - MAX_LOGGED} more"
+    if why == "invalid":
+        return f"rejected {len(group)} front-end values ({names}); the first: {first['reason']}"
+    verb = "refused front-end writes to" if why == "protected" else "ignored"
+    return f"{verb} {len(group)} front-end keys ({names}): {first['reason']}"

@@ -235,6 +235,10 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
         )
         return Refusal(key=key, why="unsynced", reason=reason)
 
+    def _esmwidget_holds(self, key: str) -> bool:
+        trait = self._traits.get(key)
+        return trait is not None and bool(trait.metadata.get("sync"))
+
     def _esmwidget_echoes(self, key: str) -> bool:
         return self._traits[key].metadata.get("echo_update") is not False
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -68,11 +69,15 @@ class FakeComm(BaseComm):
         buffers: Sequence[Any] | None = None,
         **keys: Any,
     ) -> None:
-        """Record the message instead of sending it (buffers copied to bytes)."""
+        """Record the message as the page would receive it (buffers copied to bytes).
+
+        `data` goes through the kernel's own JSON packing and back, so a value ipykernel could
+        not send raises here as it would there, and tuples arrive as lists.
+        """
         self.sent.append(
             Sent(
                 msg_type,
-                copy.deepcopy(data or {}),
+                _wire(data or {}),
                 dict(metadata or {}),
                 [bytes(b) for b in buffers or ()],
                 keys,
@@ -97,6 +102,16 @@ class FakeComm(BaseComm):
             for s in self.sent
             if s.msg_type == "comm_msg" and (method is None or s.data.get("method") == method)
         ]
+
+
+def _wire(data: dict[str, Any]) -> Any:
+    """`data` after the kernel's JSON packing (jupyter_client's when installed) and parsing."""
+    try:
+        from jupyter_client.session import json_packer  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - jupyter_client comes with ipykernel
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        return json.loads(text.encode("utf-8"))
+    return json.loads(json_packer(data))
 
 
 @dataclass

@@ -88,12 +88,13 @@ def test_binary_update_from_the_front_end(kernel, widget):
 def test_invalid_update_keeps_python_state_and_resends(kernel, widget):
     comm_id = widget[0][0]["content"]["comm_id"]
     kernel.execute("w.count = 2")
+    esm = kernel.stdout("print(w._esm, end='')")
     _, messages = kernel.comm_msg(
         comm_id, {"method": "update", "state": {"count": "two", "_esm": "x"}, "buffer_paths": []}
     )
     # Python's value goes back, then why: the page logs it and notes the rejected value.
     assert [m["content"]["data"] for m in comm_msgs(messages)] == [
-        {"method": "update", "state": {"count": 2}, "buffer_paths": []},
+        {"method": "update", "state": {"_esm": esm, "count": 2}, "buffer_paths": []},
         {
             "method": "custom",
             "content": {

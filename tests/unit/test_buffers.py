@@ -56,7 +56,10 @@ def test_put_buffers_restores_as_bytes():
     ("paths", "buffers", "match"),
     [
         ([["a"]], [], "1 entries but the message carries 0 buffers"),
-        ([[]], [b"x"], "a buffer path is empty"),
+        ([[]], [b"x"], r"buffer path \[\] is not a path; expected a non-empty list"),
+        (True, [b"x"], "buffer_paths is True; expected a list of paths"),
+        ([[True]], [b"x"], r"step 0 \(True\) is not a key or index of dict"),
+        ([[5]], [b"x"], r"step 0 \(5\) is not a key or index of dict"),
         (
             [["missing", "x"]],
             [b"x"],
@@ -65,5 +68,16 @@ def test_put_buffers_restores_as_bytes():
     ],
 )
 def test_put_buffers_rejects_bad_paths(paths, buffers, match):
+    state = {}
     with pytest.raises(ValueError, match=match):
-        put_buffers({}, paths, buffers)
+        put_buffers(state, paths, buffers)
+    assert state == {}  # nothing written
+
+
+def test_put_buffers_checks_every_path_before_writing():
+    state = {"a": None, "list": [None, None]}
+    with pytest.raises(ValueError, match=r"step 1 \(2\) is not a key or index of list"):
+        put_buffers(state, [["a"], ["list", 2]], [b"1", b"2"])
+    assert state == {"a": None, "list": [None, None]}
+    put_buffers(state, [["a"], ["list", 1]], [b"1", b"2"])
+    assert state == {"a": b"1", "list": [None, b"2"]}
