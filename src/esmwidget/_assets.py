@@ -107,8 +107,18 @@ def resolve_asset(owner: str, name: str, value: object) -> Asset:
     if value.startswith("vfile:") and "\n" not in value:
         return _virtual(owner, name, value[len("vfile:") :])
     if "\n" not in value and _PATH_LIKE.match(value.strip()):
-        return _read(owner, name, Path(value.strip()))
+        return _path_or_source(owner, name, value)
     return Asset(value)
+
+
+def _path_or_source(owner: str, name: str, value: str) -> Asset:
+    """A one-line string of path characters: the file it names, or source if no file can."""
+    try:
+        return _read(owner, name, Path(value.strip()))
+    except FileNotFoundError:
+        raise
+    except OSError:
+        return Asset(value)  # no file can have that name (too long, say): it is source
 
 
 def _virtual(owner: str, name: str, vfile_name: str) -> Asset:

@@ -54,9 +54,10 @@ def load(path: Path, *, stylesheet: bool) -> Loaded:
     FileNotFoundError
         If `path` (or a directory's entry module) does not exist.
     BundleError
-        If a directory has no clear entry module or the modules import each other in a cycle.
-    OSError, UnicodeDecodeError
-        If a file cannot be read as UTF-8 text.
+        If a directory has no clear entry module, the modules import each other in a cycle, or
+        a file is not UTF-8 text.
+    OSError
+        If a file cannot be read.
     """
     if path.is_dir():
         if stylesheet:
@@ -177,6 +178,19 @@ def _display_name(path: Path) -> str:
 
 
 def _read(path: Path) -> str:
+    """The UTF-8 text of `path`; BundleError, naming the file and the byte, when it is not."""
+    try:
+        return _read_text(path)
+    except UnicodeDecodeError as error:
+        byte = error.object[error.start : error.start + 1].hex()
+        msg = (
+            f"file {str(path)!r} is not UTF-8 text: byte 0x{byte} at position {error.start} "
+            f"cannot be decoded ({error.reason}). Save the file as UTF-8."
+        )
+        raise BundleError(msg) from None
+
+
+def _read_text(path: Path) -> str:
     # An atomic save (write a temporary file, rename it over) leaves the path missing for an
     # instant: look again briefly before calling the file deleted.
     for _ in range(5):

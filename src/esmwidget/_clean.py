@@ -13,7 +13,7 @@ import math
 import reprlib
 from typing import Any
 
-__all__ = ["clip", "from_page", "shorten"]
+__all__ = ["clip", "from_page", "shorten", "without_surrogates"]
 
 _REPR = reprlib.Repr()
 _REPR.maxstring = 80
@@ -76,3 +76,14 @@ def _text(value: str) -> tuple[str, bool]:
         # UTF-16 keeps well-formed pairs and turns each lone half into U+FFFD.
         return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace"), True
     return value, False
+
+
+def without_surrogates(value: Any) -> Any:
+    """`value` (JSON-like, tuples too) with every lone surrogate in its strings replaced."""
+    if isinstance(value, str):
+        return _text(value)[0]
+    if isinstance(value, list | tuple):
+        return [without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    return value

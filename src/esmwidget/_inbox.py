@@ -68,6 +68,7 @@ def route(
     on_update: Callable[[dict[str, Any]], None],
     on_request_state: Callable[[], None],
     on_dropped: Callable[[list[str]], None],
+    tasks: set[Any],
 ) -> None:
     """Dispatch one front-end message; bad input is logged, never raised.
 
@@ -88,7 +89,7 @@ def route(
     elif method == "custom":
         content = data.get("content")
         if isinstance(content, dict) and content.get("kind") == COMMAND_KIND:
-            run_command(owner, commands, content, buffers, reply)
+            run_command(owner, commands, content, buffers, reply, tasks=tasks)
             return
         try:
             on_custom(content, buffers)

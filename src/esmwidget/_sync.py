@@ -106,6 +106,7 @@ class Sync:
         self.callbacks: list[MsgCallback] = []
         self.hmr_links: list[Any] = []
         self.on_closed: list[Callable[[], None]] = []
+        self.tasks: set[Any] = set()  # async commands still running; cancelled at close
         # Keys the page was told it may not write: told once, however often it tries.
         self.refused_keys: set[str] = set()
 
@@ -204,6 +205,7 @@ class Sync:
             on_update=self.owner.set_state,
             on_request_state=self.send_state,
             on_dropped=self.correct,
+            tasks=self.tasks,
         )
 
     def apply_update(self, state: dict[str, Any]) -> None:
@@ -325,6 +327,8 @@ class Sync:
                 channel.comm.on_msg(None)
                 channel.comm.on_close(None)
         self.callbacks.clear()
+        for task in list(self.tasks):
+            task.cancel()  # the page's invoke() rejected at close; nothing waits for the reply
         if self.hmr_links:
             from ._hmr import detach  # noqa: PLC0415
 

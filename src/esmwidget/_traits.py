@@ -41,6 +41,7 @@ class AnyWidgetMeta(MetaHasTraits):
         **kwargs: Any,
     ) -> AnyWidgetMeta:
         owner = f"{classdict.get('__module__', '?')}.{classdict.get('__qualname__', name)}"
+        _refuse_hiding_traits(classdict.get("__qualname__", name), bases, classdict)
         for key in ("_esm", "_css"):
             value = classdict.get(key)
             if key in classdict and not isinstance(value, traitlets.TraitType):
@@ -51,6 +52,33 @@ class AnyWidgetMeta(MetaHasTraits):
         cls = cast("AnyWidgetMeta", super().__new__(mcls, name, bases, classdict, **kwargs))
         cls._esmwidget_commands = collect_commands(cls)  # type: ignore[attr-defined]
         return cls
+
+
+def _refuse_hiding_traits(name: str, bases: tuple[type, ...], classdict: dict[str, Any]) -> None:
+    """Refuse a trait named like a method or property of the widget API (`keys`, `close`).
+
+    It would hide that member, and the widget would break far from the cause.
+    """
+    for key, value in classdict.items():
+        if not isinstance(value, traitlets.TraitType):
+            continue
+        for base in bases:
+            for klass in base.__mro__:
+                member = vars(klass).get(key)
+                if member is None or isinstance(member, traitlets.TraitType):
+                    continue
+                if not klass.__module__.startswith(("esmwidget", "traitlets")):
+                    continue
+                what = "property" if isinstance(member, property) else "attribute"
+                if callable(member):
+                    what = "method"
+                msg = (
+                    f"{name}.{key} is a trait, but {key!r} is a {what} of esmwidget's widget "
+                    f"API ({klass.__name__}.{key}): the trait would hide it and break the "
+                    f"widget. Rename the trait (for example to {key + '_'!r} or "
+                    f"{'my_' + key.lstrip('_')!r})."
+                )
+                raise TypeError(msg)
 
 
 class WidgetTrait(traitlets.TraitType):  # type: ignore[type-arg]

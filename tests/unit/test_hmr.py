@@ -107,7 +107,7 @@ def test_unreadable_file_reports_and_watching_goes_on(comms, scripted, tmp_path)
     path.write_bytes(b"\xff\xfe\x00broken")
     scripted.saved(path)
     error = wait_until(lambda: comms[0].messages("custom"))[0]["content"]
-    assert "could not be read" in error["message"]
+    assert "is not UTF-8 text: byte 0xff at position 0" in error["message"]
     path.write_text(V2)
     scripted.saved(path)
     wait_until(lambda: w._esm == V2)

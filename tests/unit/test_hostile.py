@@ -244,4 +244,4 @@ def test_a_synced_trait_that_shadows_the_widget_api_is_refused_at_class_definiti
             (esmwidget.AnyWidget,),
             {name: traitlets.List(traitlets.Unicode(), default_value=["C4"]).tag(sync=True)},
         )
-    assert "rename" in str(info.value)
+    assert f"Rename the trait (for example to '{name}_'" in str(info.value)
