@@ -6,23 +6,31 @@ import contextlib
 import logging
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from ._buffers import put_buffers
-from ._clean import shorten
+from ._clean import from_page, shorten
 from ._comm import Incoming
 from ._commands import Reply, run_command
-from ._protocol import COMMAND_KIND, PROTECTED_KEYS, PROTECTED_PREFIXES, PYTHON_ERROR_KIND
+from ._protocol import (
+    COMMAND_KIND,
+    COMMAND_RESPONSE_KIND,
+    PROTECTED_KEYS,
+    PROTECTED_PREFIXES,
+    PYTHON_ERROR_KIND,
+    CommandResponse,
+)
 
 __all__ = [
     "MsgCallback",
     "call_each",
     "is_protected",
+    "locked",
     "no_reply",
     "register",
     "report_error",
     "route",
-    "sent_by_front_end",
+    "same_in_js",
 ]
 
 logger = logging.getLogger("esmwidget")
@@ -46,15 +54,32 @@ def register(callbacks: list[MsgCallback], callback: MsgCallback, *, remove: boo
         callbacks.append(callback)
 
 
-def sent_by_front_end(locks: list[dict[str, Any]], name: str, current: Callable[[], Any]) -> bool:
-    """Whether `name` holds exactly what the front end just sent (so it is not sent back)."""
-    for lock in locks:
-        if name in lock:
-            try:
-                return bool(current() == lock[name])
-            except Exception:
-                return False
-    return False
+def locked(locks: list[dict[str, Any]], name: str) -> bool:
+    """Whether the page is writing `name` right now (its update is being applied)."""
+    return any(name in lock for lock in locks)
+
+
+def same_in_js(a: Any, b: Any) -> bool:
+    """Equal as the page's JavaScript sees it.
+
+    Numbers compare by value (1 is 1.0), but a boolean is never a number: Python's
+    ``True == 1`` holds, and a `Float` trait turns ``true`` into 1.0, which the page must be told.
+    """
+    if a is b:
+        return True
+    kind_a, kind_b = type(a), type(b)
+    if kind_a is bool or kind_b is bool:
+        return kind_a is kind_b and a == b
+    if kind_a in _NUMBERS and kind_b in _NUMBERS:
+        return bool(a == b)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(same_in_js(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_in_js(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+_NUMBERS = (int, float)
 
 
 def route(
@@ -87,7 +112,14 @@ def route(
     elif method == "request_state":
         on_request_state()
     elif method == "custom":
-        content = data.get("content")
+        try:
+            content, _ = from_page(data.get("content"))
+        except (ValueError, RecursionError) as error:
+            # No browser sends these as JSON; a reply could not carry them back either.
+            why = str(error) if isinstance(error, ValueError) else "it is nested too deeply"
+            logger.warning("esmwidget: %s ignored a custom message: %s", label, why)
+            _refuse_command(data.get("content"), why, reply)
+            return
         if isinstance(content, dict) and content.get("kind") == COMMAND_KIND:
             run_command(owner, commands, content, buffers, reply, tasks=tasks)
             return
@@ -135,6 +167,18 @@ def no_reply(content: Any, buffers: Sequence[Any] = ()) -> None:
 
 def _name(function: Any) -> str:
     return str(getattr(function, "__qualname__", None) or repr(function))
+
+
+def _refuse_command(content: Any, why: str, reply: Reply) -> None:
+    """Answer a command request the page cannot have sent, so its `invoke` does not wait."""
+    if not isinstance(content, dict) or content.get("kind") != COMMAND_KIND:
+        return
+    request_id = content.get("id")
+    if isinstance(request_id, str):
+        error = {"type": "ValueError", "message": f"the command request was refused: {why}"}
+        message = {"id": request_id, "kind": COMMAND_RESPONSE_KIND, "error": error}
+        with contextlib.suppress(Exception):
+            reply(cast("CommandResponse", message), [])
 
 
 def _update_state(

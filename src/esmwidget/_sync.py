@@ -21,7 +21,7 @@ from ._comm import Channel, Incoming
 from ._control import ensure_control_target
 from ._env import echo_enabled
 from ._hosts import mimebundle
-from ._inbox import MsgCallback, call_each, is_protected, register, route, sent_by_front_end
+from ._inbox import MsgCallback, call_each, is_protected, locked, register, route, same_in_js
 from ._protocol import HMR_ERROR_KIND, HMR_OK_KIND, REFUSED_KIND, Refusal, RefusedMsg
 
 if TYPE_CHECKING:
@@ -155,10 +155,8 @@ class Sync:
             self.send_state(keys)
 
     def should_send(self, name: str) -> bool:
-        """False for a value the page just sent, unless validation changed it."""
-        return not sent_by_front_end(
-            self.locks, name, lambda: self.owner._esmwidget_read([name])[name]
-        )
+        """False for a key the page is writing now (`apply_update` answers for those)."""
+        return not locked(self.locks, name)
 
     @contextlib.contextmanager
     def hold_sync(self) -> Iterator[None]:
@@ -242,6 +240,7 @@ class Sync:
                     rejected = self.owner._esmwidget_write(
                         patch, lambda keys: self.echo(patch, keys)
                     )
+                    corrections += self.kept_otherwise(patch, rejected)
             except Exception as error:
                 rejected = dict.fromkeys(patch, str(error) or type(error).__name__)
             finally:
@@ -252,6 +251,15 @@ class Sync:
         corrections += [key for key in rejected if key not in corrections]
         self.correct(corrections)
         self.refuse(refused)
+
+    def kept_otherwise(self, patch: dict[str, Any], rejected: dict[str, str]) -> list[str]:
+        """Accepted keys of `patch` that Python holds otherwise than sent (a clamp, a cast)."""
+        accepted = [key for key in patch if key not in rejected]
+        try:
+            now = self.owner._esmwidget_read(accepted)
+        except Exception:
+            return accepted
+        return [key for key in accepted if not same_in_js(now.get(key), patch[key])]
 
     def correct(self, keys: Iterable[str]) -> None:
         """Send Python's value of each of `keys` it holds: the views may hold another."""

@@ -250,9 +250,18 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
             for name, raw in patch.items():
                 from_json = traits[name].metadata.get("from_json")
                 try:
+                    value = raw if from_json is None else from_json(raw, self)
+                    old = self._trait_values.get(name)
+                    if _NUMBERS.issuperset((type(old), type(value))) and (
+                        type(old) is not type(value) and old == value
+                    ):
+                        # traitlets holds back cross-validation (`@validate`) in this block,
+                        # and skips it for a value equal to the old one (`True` for 1): run it.
+                        trait = traits[name]
+                        value = trait._cross_validate(self, trait.validate(self, value))
                     # set_trait validates (once), and writes `read_only` traits too, as
                     # ipywidgets does: those are read-only for Python code, not for the module.
-                    self.set_trait(name, raw if from_json is None else from_json(raw, self))
+                    self.set_trait(name, value)
                 except Exception as error:
                     rejected[name] = str(error) or type(error).__name__
                 else:
@@ -336,6 +345,9 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
         if not self._esmwidget_link.live:
             text += " [closed]"
         return text if len(text) <= 110 else text[:107] + "..."
+
+
+_NUMBERS = frozenset({bool, int, float})
 
 
 def _sync_keys(cls: type[AnyWidget]) -> tuple[str, ...]:

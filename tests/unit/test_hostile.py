@@ -245,3 +245,35 @@ def test_a_synced_trait_that_shadows_the_widget_api_is_refused_at_class_definiti
             {name: traitlets.List(traitlets.Unicode(), default_value=["C4"]).tag(sync=True)},
         )
     assert f"Rename the trait (for example to '{name}_'" in str(info.value)
+
+
+def test_a_validator_runs_for_a_value_equal_to_the_old_one(comms):
+    # traitlets skips cross-validation for True when the trait holds 1 (True == 1) inside
+    # hold_trait_notifications; the page must not get past a validator that way.
+    class Strict(esmwidget.AnyWidget):
+        n = traitlets.Int(1).tag(sync=True)
+
+        @traitlets.validate("n")
+        def _no_booleans(self, proposal):
+            if isinstance(proposal["value"], bool):
+                raise traitlets.TraitError("n takes a number, not a boolean")
+            return proposal["value"]
+
+    w = Strict()
+    page = FrontEnd(w)
+    page.set(n=True)
+    assert type(w.n) is int
+    assert w.n == 1
+    assert page.state["n"] == 1
+    assert "not a boolean" in page.refused[0]["reason"]
+
+
+def test_a_float_trait_given_true_tells_the_page_it_holds_1(comms):
+    class Level(esmwidget.AnyWidget):
+        x = traitlets.Float(1.0).tag(sync=True)
+
+    w = Level()
+    page = FrontEnd(w)
+    page.set(x=True)  # Python's 1.0 == True: no change, yet the page holds a boolean
+    assert page.state["x"] == 1.0
+    assert type(page.state["x"]) is float
