@@ -288,3 +288,37 @@ def test_beginner_mistakes_explain_themselves(open_notebook: OpenNotebook) -> No
     note.locator("button.esmwidget-error-dismiss").click()
     expect(note).to_have_count(0)
     expect(button).to_be_visible()
+
+
+TORN = (
+    "import esmwidget, traitlets\n"
+    "class Torn(esmwidget.AnyWidget):\n"
+    '    _esm = """export default { render({ model, el }) {\n'
+    "  const b = document.createElement('button'); b.className = 'torn';\n"
+    "  const codes = (s) => [...s].map((c) => c.codePointAt(0).toString(16)).join(' ');\n"
+    "  const show = () => {\n"
+    "    b.textContent = `${codes(model.get('text'))} / ${typeof model.get('size')}`;\n"
+    "  };\n"
+    "  show(); model.on('change:text', show); model.on('change:size', show);\n"
+    "  b.onclick = () => {\n"
+    "    // half an emoji (a text cut at a fixed length), and a flag for a number\n"
+    "    model.set('text', 'caf\\\\u{1F600}'.slice(0, 4)); model.set('size', true);\n"
+    "    model.save_changes();\n"
+    "  };\n"
+    "  el.append(b);\n"
+    '} }"""\n'
+    "    text = traitlets.Unicode('ok').tag(sync=True)\n"
+    "    size = traitlets.Float(2.0).tag(sync=True)\n"
+    "t = Torn(); t"
+)
+
+
+def test_the_page_ends_with_what_python_kept(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(TORN)
+    button = cell.output.locator("button.torn")
+    expect(button).to_have_text("6f 6b / number")
+    button.click()
+    # Python stored the torn text with U+FFFD and True as 1.0, and the view follows it.
+    expect(button).to_have_text("63 61 66 fffd / number")
+    assert nb.py("ascii(t.text), t.size") == "'caf\\ufffd' 1.0"
