@@ -25,23 +25,83 @@ export function source_url(source, id) {
 }
 
 /**
+ * @typedef {{ namespace: Record<string, unknown>, url: string }} Loaded
+ * @typedef {{ loaded: Promise<Loaded>, users: number }} SharedModule
+ */
+
+/**
+ * Inline modules being imported or in use, by sourceURL and text: the models of one class share
+ * one import, so one module instance, as they would share a module imported from a URL.
+ * Each model still gets its own `initialize` (and factory call), each view its own `render`
+ * (docs/front-end.md, "One module, many widgets"). An entry goes when its last user releases
+ * it, or at once when the import failed, so that a retry imports again.
+ *
+ * @type {Map<string, SharedModule>}
+ */
+const shared = new Map();
+
+/**
  * Import `_esm`. A failure is rethrown with the module's line and column attached as
  * `position` when they can be found.
  *
+ * Inline source is imported once per text while any model uses it: call `release` when the
+ * model no longer needs the module (its generation retired or the model closed), also after a
+ * failure.
+ *
  * @param {string} esm inline source or an http(s) URL
  * @param {string} id the widget class id, used to name inline modules
- * @returns {Promise<{ namespace: Record<string, unknown>, url: string }>}
+ * @returns {{ loaded: Promise<Loaded>, release: () => void }}
  */
-export async function import_esm(esm, id) {
-	if (is_url(esm)) {
-		const url = esm.trim();
-		try {
-			return { namespace: await import(/* webpackIgnore: true */ /* @vite-ignore */ url), url };
-		} catch (error) {
-			throw await with_position(error, url, url);
-		}
-	}
+export function import_esm(esm, id) {
+	if (is_url(esm)) return { loaded: import_url(esm.trim()), release: () => {} };
 	const name = source_url(esm, id);
+	const key = `${name}\n${esm}`;
+	let entry = shared.get(key);
+	if (!entry) {
+		const created = { loaded: import_source(esm, name), users: 0 };
+		created.loaded.catch(() => {
+			if (shared.get(key) === created) shared.delete(key);
+		});
+		shared.set(key, created);
+		entry = created;
+	}
+	entry.users += 1;
+	const used = entry;
+	let released = false;
+	return {
+		loaded: used.loaded,
+		release: () => {
+			if (released) return;
+			released = true;
+			used.users -= 1;
+			if (used.users === 0 && shared.get(key) === used) shared.delete(key);
+		},
+	};
+}
+
+/** How many inline modules are imported or being imported (for tests). */
+export function shared_modules() {
+	return shared.size;
+}
+
+/**
+ * @param {string} url
+ * @returns {Promise<Loaded>}
+ */
+async function import_url(url) {
+	try {
+		return { namespace: await import(/* webpackIgnore: true */ /* @vite-ignore */ url), url };
+	} catch (error) {
+		throw await with_position(error, url, url);
+	}
+}
+
+/**
+ * @param {string} esm
+ * @param {string} name its sourceURL
+ * @returns {Promise<Loaded>}
+ */
+async function import_source(esm, name) {
 	// A trailing pragma does not shift line numbers; a newline first ends any `//` comment.
 	const text = SOURCE_URL.test(esm) ? esm : `${esm}\n//# sourceURL=${name}\n`;
 	const url = blob_url(text);

@@ -21,6 +21,8 @@ import { missing_asset, text_of } from "./saved.js";
  * @property {Cleanup | undefined} cleanup returned by `initialize`
  * @property {unknown} exports returned by `initialize` when it is not a function (anywidget 0.11)
  * @property {string | null} url the module's URL or sourceURL, to find positions in stack traces
+ * @property {() => void} release lets go of the module instance, shared with the other models of
+ * the class (load.js)
  */
 
 /**
@@ -320,7 +322,15 @@ export class Runtime {
 		const esm = text_of(this.model, "_esm");
 		const controller = new AbortController();
 		/** @type {Generation} */
-		const next = { controller, widget: null, error: null, cleanup: undefined, exports: undefined, url: null };
+		const next = {
+			controller,
+			widget: null,
+			error: null,
+			cleanup: undefined,
+			exports: undefined,
+			url: null,
+			release: () => {},
+		};
 		/** @type {AnyWidget | null} */
 		let entry = null;
 		try {
@@ -329,7 +339,9 @@ export class Runtime {
 			if (!esm.trim()) {
 				throw new WidgetError(id, "module", "_esm is empty. Set it to module source or an http(s) URL.");
 			}
-			const loaded = await import_esm(esm, id);
+			const shared = import_esm(esm, id);
+			next.release = shared.release;
+			const loaded = await shared.loaded;
 			next.url = loaded.url;
 			entry = entry_of(loaded.namespace, id);
 		} catch (error) {
@@ -339,7 +351,10 @@ export class Runtime {
 					: widget_error(error, id, "load", null);
 		}
 		await this.#retire();
-		if (this.closed) return;
+		if (this.closed) {
+			next.release();
+			return;
+		}
 		this.generation = next;
 		this.clear_hmr_error("_esm");
 		if (entry) {
@@ -381,6 +396,7 @@ export class Runtime {
 		}
 		await Promise.all(cleanups);
 		await run_cleanup(generation.cleanup, this.id, "initialize");
+		generation.release();
 	}
 
 	/**

@@ -5,8 +5,12 @@ import { display, fresh_log, open_widget, per_test, sleep, until } from "./harne
 
 const t = per_test();
 
-/** A module that logs its lifecycle; cleanups take a while, to prove they are awaited. */
-const LOGGING = `
+/**
+ * A module that logs its lifecycle; cleanups take a while, to prove they are awaited. Its view
+ * counter lives at module level, which the models of one class share (load.js): each test gets
+ * its own text, so its own module.
+ */
+const logging = () => `// ${crypto.randomUUID()}
 let views = 0;
 export default {
 	async initialize({ model, signal }) {
@@ -31,7 +35,7 @@ export default {
 
 test("initialize runs once per model (even with no view) and render once per view", async () => {
 	const log = fresh_log();
-	const { model } = await open_widget(t.manager, { _esm: LOGGING });
+	const { model } = await open_widget(t.manager, { _esm: logging() });
 	await until(() => expect(log).toEqual(["initialize"]));
 	const one = await display(t.manager, model);
 	const two = await display(t.manager, model);
@@ -41,7 +45,7 @@ test("initialize runs once per model (even with no view) and render once per vie
 
 test("removing a view aborts its signal and runs its cleanup; the model lives on", async () => {
 	const log = fresh_log();
-	const { model } = await open_widget(t.manager, { _esm: LOGGING });
+	const { model } = await open_widget(t.manager, { _esm: logging() });
 	const one = await display(t.manager, model);
 	const two = await display(t.manager, model);
 	await until(() => expect(two.el.textContent).toBe("view 2"));
@@ -55,7 +59,7 @@ test("removing a view aborts its signal and runs its cleanup; the model lives on
 
 test("model.close() resolves after view cleanups, then the initialize cleanup, have finished", async () => {
 	const log = fresh_log();
-	const { model, comm } = await open_widget(t.manager, { _esm: LOGGING });
+	const { model, comm } = await open_widget(t.manager, { _esm: logging() });
 	await display(t.manager, model);
 	await until(() => expect(log).toContain("render 1"));
 	await model.close();
@@ -71,7 +75,7 @@ test("model.close() resolves after view cleanups, then the initialize cleanup, h
 
 test("a comm_close from the kernel removes the views and runs every cleanup", async () => {
 	const log = fresh_log();
-	const { model, comm } = await open_widget(t.manager, { _esm: LOGGING });
+	const { model, comm } = await open_widget(t.manager, { _esm: logging() });
 	await display(t.manager, model);
 	await until(() => expect(log).toContain("render 1"));
 	comm.kernel_close();
@@ -189,7 +193,7 @@ test("a view removed before the module has loaded never renders", async () => {
 
 test("a model closed before its module loaded runs nothing", async () => {
 	const log = fresh_log();
-	const { model } = await open_widget(t.manager, { _esm: LOGGING });
+	const { model } = await open_widget(t.manager, { _esm: logging() });
 	await model.close();
 	await sleep(20);
 	expect(log).toEqual([]);
@@ -197,7 +201,7 @@ test("a model closed before its module loaded runs nothing", async () => {
 
 test("a view of a closed model stays empty", async () => {
 	const log = fresh_log();
-	const { model } = await open_widget(t.manager, { _esm: LOGGING });
+	const { model } = await open_widget(t.manager, { _esm: logging() });
 	await until(() => expect(log).toEqual(["initialize"]));
 	await model.close();
 	const view = await display(t.manager, model);
