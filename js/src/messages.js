@@ -14,6 +14,10 @@ export const HMR_OK = "esmwidget-hmr-ok";
 export const PYTHON_ERROR = "esmwidget-python-error";
 /** Python refused keys of an update from the page, and says why. */
 export const REFUSED = "esmwidget-refused";
+/** One part of a large binary value, page to kernel (parts.js). */
+export const PART = "esmwidget-part";
+/** The update key naming which of its buffers came in parts. */
+export const PARTS_KEY = "esmwidget_parts";
 
 /**
  * Recognise a custom message meant for the loader.

@@ -2,8 +2,9 @@
 // every decision to the model's Runtime.
 /** @import { KernelMessage } from "@jupyterlab/services" */
 /** @import { IBackboneModelOptions } from "@jupyter-widgets/base" */
-import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
-import { own_message } from "./messages.js";
+import { DOMWidgetModel, DOMWidgetView, remove_buffers } from "@jupyter-widgets/base";
+import { own_message, PARTS_KEY } from "./messages.js";
+import { in_parts } from "./parts.js";
 import { create_runtime, runtime_of } from "./runtime.js";
 import { is_syncing, MissingAsset, SHARED_KEYS, shared_text, to_kernel } from "./saved.js";
 import { to_wire } from "./wire.js";
@@ -89,6 +90,45 @@ export class AnyModel extends DOMWidgetModel {
 	 */
 	sync(method, model, options = {}) {
 		return to_kernel(() => super.sync(method, model, options));
+	}
+
+	/**
+	 * Send an update to the kernel. One whose binary values add up to more than 8 MiB sends
+	 * them first in parts, as custom messages the kernel puts back together (parts.js); the
+	 * update then names them. Otherwise this is the base class's message.
+	 *
+	 * @param {Record<string, any>} state
+	 * @param {any} [callbacks]
+	 * @returns {string}
+	 */
+	send_sync_message(state, callbacks = {}) {
+		const comm = this.comm;
+		if (!comm) return "";
+		const split = remove_buffers(state);
+		const large = in_parts(this.model_id, split.buffers);
+		if (!large) return super.send_sync_message(state, callbacks);
+		try {
+			for (const part of large.parts) comm.send({ method: "custom", content: part.content }, {}, {}, [part.buffer]);
+			// The base class's throttle: the kernel's idle status for this message frees the next.
+			const own = { shell: { ...callbacks.shell }, iopub: { ...callbacks.iopub }, input: callbacks.input };
+			const status = own.iopub.status;
+			own.iopub.status = (/** @type {any} */ msg) => {
+				this._handle_status(msg);
+				status?.(msg);
+			};
+			const data = {
+				method: "update",
+				state: split.state,
+				buffer_paths: split.buffer_paths,
+				[PARTS_KEY]: large.uploads,
+			};
+			const msg_id = comm.send(data, own, {}, large.buffers);
+			/** @type {any} */ (this)._pending_msgs++;
+			return msg_id;
+		} catch (error) {
+			console.error(`[esmwidget] ${this.model_id}: could not send an update in parts`, error);
+			return "";
+		}
 	}
 
 	/**

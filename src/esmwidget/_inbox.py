@@ -12,9 +12,12 @@ from ._buffers import put_buffers
 from ._clean import from_page, shorten
 from ._comm import Incoming
 from ._commands import Reply, run_command
+from ._parts import Uploads
 from ._protocol import (
     COMMAND_KIND,
     COMMAND_RESPONSE_KIND,
+    PART_KIND,
+    PARTS_KEY,
     PROTECTED_KEYS,
     PROTECTED_PREFIXES,
     PYTHON_ERROR_KIND,
@@ -94,17 +97,19 @@ def route(
     on_request_state: Callable[[], None],
     on_dropped: Callable[[list[str]], None],
     tasks: set[Any],
+    uploads: Uploads,
 ) -> None:
     """Dispatch one front-end message; bad input is logged, never raised.
 
     ``update`` states arrive with their buffers put back; one that cannot be read is dropped
     whole, and `on_dropped(keys)` sends the page Python's values of its keys. ``custom`` messages
-    go to a command (replying through `reply`) or to `on_custom(content, buffers)`. A handler
-    that raises is logged and shown in the page (``esmwidget-python-error``).
+    go to a command (replying through `reply`) or to `on_custom(content, buffers)`; parts of a
+    large binary value go to `uploads`, and the update that names them gets them back as its
+    buffers. A handler that raises is logged and shown in the page (``esmwidget-python-error``).
     """
     method, data, buffers = incoming
     if method == "update":
-        state = _update_state(label, data, buffers)
+        state = _update_state(label, data, buffers, uploads)
         if isinstance(state, dict):
             on_update(state)
         elif state is not None:
@@ -122,6 +127,12 @@ def route(
             return
         if isinstance(content, dict) and content.get("kind") == COMMAND_KIND:
             run_command(owner, commands, content, buffers, reply, tasks=tasks)
+            return
+        if isinstance(content, dict) and content.get("kind") == PART_KIND:
+            try:
+                uploads.add(content, buffers)
+            except ValueError as error:
+                logger.warning("esmwidget: %s ignored a part of an upload: %s", label, error)
             return
         try:
             on_custom(content, buffers)
@@ -182,7 +193,7 @@ def _refuse_command(content: Any, why: str, reply: Reply) -> None:
 
 
 def _update_state(
-    label: str, data: dict[str, Any], buffers: list[bytes]
+    label: str, data: dict[str, Any], buffers: list[bytes], uploads: Uploads
 ) -> dict[str, Any] | list[str] | None:
     """The state of an update, buffers in place; else the keys of one dropped (None: no keys)."""
     state = data.get("state")
@@ -195,6 +206,8 @@ def _update_state(
         return None
     paths = data.get("buffer_paths")
     try:
+        if PARTS_KEY in data:
+            buffers = uploads.take(data[PARTS_KEY], buffers)
         put_buffers(state, [] if paths is None else paths, buffers)
     except ValueError as error:
         logger.warning("esmwidget: %s ignored an update: %s", label, error)

@@ -23,6 +23,11 @@ PYTHON_ERROR_KIND = "esmwidget-python-error"
 # Python refused keys of an update from the page, and says why; the page logs each reason in
 # the browser console and notes rejected values above the views (js/src/runtime.js).
 REFUSED_KIND: Final = "esmwidget-refused"
+# A large binary value from the page comes in parts (custom messages of this kind, one buffer
+# each), then the update names its uploads under PARTS_KEY (docs/protocol.md, "Large binary
+# values"; js/src/parts.js).
+PART_KIND: Final = "esmwidget-part"
+PARTS_KEY: Final = "esmwidget_parts"
 
 # Saved widget state holds each long `_esm`/`_css` text once; later models with the same text
 # save `{SAME_AS: <model id of the first>}` (js/src/saved.js reads and writes it in JupyterLab).

@@ -22,6 +22,7 @@ from ._control import ensure_control_target
 from ._env import echo_enabled
 from ._hosts import mimebundle
 from ._inbox import MsgCallback, call_each, is_protected, locked, register, route, same_in_js
+from ._parts import Uploads
 from ._protocol import HMR_ERROR_KIND, HMR_OK_KIND, REFUSED_KIND, Refusal, RefusedMsg
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ class Sync:
         self.hmr_links: list[Any] = []
         self.on_closed: list[Callable[[], None]] = []
         self.tasks: set[Any] = set()  # async commands still running; cancelled at close
+        self.uploads = Uploads()  # large binary values arriving in parts
         # Keys the page was told it may not write: told once, however often it tries.
         self.refused_keys: set[str] = set()
 
@@ -204,6 +206,7 @@ class Sync:
             on_request_state=self.send_state,
             on_dropped=self.correct,
             tasks=self.tasks,
+            uploads=self.uploads,
         )
 
     def apply_update(self, state: dict[str, Any]) -> None:
@@ -335,6 +338,7 @@ class Sync:
                 channel.comm.on_msg(None)
                 channel.comm.on_close(None)
         self.callbacks.clear()
+        self.uploads.clear()
         for task in list(self.tasks):
             task.cancel()  # the page's invoke() rejected at close; nothing waits for the reply
         if self.hmr_links:

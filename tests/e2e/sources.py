@@ -252,3 +252,28 @@ VFILE_DATACLASS = """import esmwidget.experimental as ex
 class P:
     count: int = 0
 """
+
+# The page sends 40 MiB (byte i is i % 251): more than Jupyter Server takes in one websocket
+# message (10 MiB), so the loader sends it in parts. Python says what it got.
+UPLOAD = '''import esmwidget, hashlib, traitlets
+class Upload(esmwidget.AnyWidget):
+    _esm = """export default { render({ model, el }) {
+  const b = document.createElement('button'); b.className = 'upload'; b.textContent = 'upload';
+  const s = document.createElement('span'); s.className = 'uploaded';
+  b.onclick = () => {
+    const n = model.get('size'); const data = new Uint8Array(n);
+    for (let i = 0; i < n; i++) data[i] = i % 251;
+    model.set('data', new DataView(data.buffer)); model.save_changes();
+  };
+  model.on('change:received', () => { s.textContent = model.get('received'); });
+  el.append(b, s);
+} }"""
+    data = traitlets.Bytes(b"").tag(sync=True)
+    size = traitlets.Int(40 * 1024 * 1024).tag(sync=True)
+    received = traitlets.Unicode("").tag(sync=True)
+
+    @traitlets.observe("data")
+    def _count(self, change):
+        self.received = f"python got {len(change['new'])} bytes, sha256 {hashlib.sha256(change['new']).hexdigest()[:16]}"
+u = Upload(); u
+'''

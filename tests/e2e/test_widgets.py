@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import pytest
@@ -62,6 +63,20 @@ def test_10mb_bytes_trait_arrives_as_dataview(open_notebook: OpenNotebook) -> No
     cell = nb.run(sources.BIG_BYTES, timeout=120_000)
     span = cell.output.locator("span.big")
     expect(span).to_have_text(f"true {sources.BIG_BYTES_LEN} 57 255", timeout=120_000)
+
+
+def test_40mib_from_the_page_reaches_python_whole(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(sources.UPLOAD)
+    cell.output.locator("button.upload").click()
+    size = 40 * 1024 * 1024
+    expected = hashlib.sha256((bytes(range(251)) * (size // 251 + 1))[:size]).hexdigest()[:16]
+    # Python's observer saw every byte, and its answer came back over the same connection.
+    expect(cell.output.locator("span.uploaded")).to_have_text(
+        f"python got {size} bytes, sha256 {expected}", timeout=120_000
+    )
+    assert nb.py("len(u.data), u.data[12345], u.data[-1]") == f"{size} 46 {(size - 1) % 251}"
+    assert nb.py("len(u._esmwidget_link.uploads.pending)") == "0"
 
 
 def test_custom_messages_and_commands_both_ways(open_notebook: OpenNotebook) -> None:

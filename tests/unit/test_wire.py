@@ -27,7 +27,8 @@ const saved = await import("./js/src/saved.js");
 const page = await import("./js/src/page/index.js");
 const keys = JSON.parse(process.argv[1]);
 console.log(JSON.stringify({
-  kinds: [m.COMMAND, m.COMMAND_RESPONSE, m.HMR_ERROR, m.HMR_OK, m.PYTHON_ERROR, m.REFUSED],
+  kinds: [m.COMMAND, m.COMMAND_RESPONSE, m.HMR_ERROR, m.HMR_OK, m.PYTHON_ERROR, m.REFUSED, m.PART,
+          m.PARTS_KEY],
   references: [m.IPY_MODEL, m.ANYWIDGET_REF],
   url: { source: load.URL_PATTERN.source, flags: load.URL_PATTERN.flags },
   same_as: [saved.SAME_AS, saved.MIN_SHARED],
@@ -62,6 +63,8 @@ def test_custom_message_kinds_agree(js):
         _protocol.HMR_OK_KIND,
         _protocol.PYTHON_ERROR_KIND,
         _protocol.REFUSED_KIND,
+        _protocol.PART_KIND,
+        _protocol.PARTS_KEY,
     ]
 
 
