@@ -211,5 +211,11 @@ def _update_state(
         put_buffers(state, [] if paths is None else paths, buffers)
     except ValueError as error:
         logger.warning("esmwidget: %s ignored an update: %s", label, error)
-        return list(state)
+        # The keys it named: in the state, and those whose values were to come as buffers.
+        named = dict.fromkeys(key for key in state if isinstance(key, str))
+        if isinstance(paths, list):
+            for path in paths:
+                if isinstance(path, list) and path and isinstance(path[0], str):
+                    named[path[0]] = None
+        return list(named)
     return state

@@ -110,9 +110,64 @@ def value(rng: random.Random) -> Any:
     return rng.choice([*scalars, ["a", "b"], {"k": 1}, [1, [2, [3]]]])
 
 
-def message(rng: random.Random, counter: list[int]) -> tuple[dict[str, Any], list[bytes]]:
-    """One front-end -> kernel `comm_msg` data and its buffers."""
-    kind = rng.randrange(14)
+def message(
+    rng: random.Random, counter: list[int], uploads: dict[str, list[bytes | None]]
+) -> tuple[dict[str, Any], list[bytes], list[bytes]]:
+    """One front-end -> kernel `comm_msg` data, its buffers, and the buffers the page holds.
+
+    `uploads` tracks the parts of large values sent so far (js/src/parts.js), by upload.
+    """
+    kind = rng.randrange(16)
+    if kind in (14, 15):
+        data, buffers, held = parts_message(rng, counter, uploads, update=kind == 15)
+        return data, buffers, held
+    data, buffers = plain_message(rng, counter, kind)
+    return data, buffers, buffers
+
+
+def parts_message(
+    rng: random.Random,
+    counter: list[int],
+    uploads: dict[str, list[bytes | None]],
+    *,
+    update: bool,
+) -> tuple[dict[str, Any], list[bytes], list[bytes]]:
+    """A part of an upload (sometimes malformed), or an update naming one (sometimes wrongly)."""
+    if not update:
+        if rng.random() < 0.2:
+            content = rng.choice(
+                [
+                    {"kind": "esmwidget-part", "upload": 5, "index": 0, "count": 1},
+                    {"kind": "esmwidget-part", "upload": "bad", "index": 3, "count": 2},
+                    {"kind": "esmwidget-part", "upload": "bad", "index": 0, "count": "2"},
+                    {"kind": "esmwidget-part", "upload": "", "index": 0, "count": 1},
+                ]
+            )
+            return {"method": "custom", "content": content}, [b"x"] * rng.randrange(3), []
+        waiting = [name for name, parts in uploads.items() if None in parts]
+        if waiting and rng.random() < 0.7:
+            name = rng.choice(waiting)
+        else:
+            counter[0] += 1
+            name = f"up{counter[0]}"
+            uploads[name] = [None] * rng.randrange(1, 4)
+        parts = uploads[name]
+        index = parts.index(None)
+        parts[index] = bytes([rng.randrange(256)]) * rng.randrange(1, 50)
+        content = {"kind": "esmwidget-part", "upload": name, "index": index, "count": len(parts)}
+        return {"method": "custom", "content": content}, [parts[index]], []
+    name = rng.choice([*uploads, "unknown"]) if uploads else "unknown"
+    parts = uploads.pop(name, [None])
+    named: Any = rng.choice([{"0": name}] * 8 + [{"3": name}, name, None])
+    data = {"method": "update", "state": {}, "buffer_paths": [["blob"]], "esmwidget_parts": named}
+    whole = b"".join(part for part in parts if part is not None)
+    return data, [b""], [whole]
+
+
+def plain_message(
+    rng: random.Random, counter: list[int], kind: int
+) -> tuple[dict[str, Any], list[bytes]]:
+    """One front-end -> kernel message that is not about uploads."""
     if kind < 6:
         keys = rng.sample(KEYS, rng.randrange(1, 4))
         if rng.random() < 0.2:
@@ -199,11 +254,12 @@ def test_fuzz(comms, seed):
     old_level = logger.level
     logger.setLevel(logging.DEBUG)
     counter = [0]
+    uploads: dict[str, list[bytes | None]] = {}
     try:
         for step in range(MESSAGES):
-            data, buffers = message(rng, counter)
+            data, buffers, held = message(rng, counter, uploads)
             where = f"seed {seed}, message {step}: {reprlib.repr(data)}"
-            page_holds(page, data, buffers)
+            page_holds(page, data, held)
             before = len(meter.records)
             comm.receive(data, buffers)
             page.sync()

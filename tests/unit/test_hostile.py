@@ -277,3 +277,13 @@ def test_a_float_trait_given_true_tells_the_page_it_holds_1(comms):
     page.set(x=True)  # Python's 1.0 == True: no change, yet the page holds a boolean
     assert page.state["x"] == 1.0
     assert type(page.state["x"]) is float
+
+
+def test_a_dropped_update_corrects_the_keys_its_buffers_were_for(comms):
+    # The page set only a binary value: the update's state is empty, the key is in the paths.
+    w = Form(blob=b"kept")
+    page = FrontEnd(w)
+    page.state["blob"] = b"new"
+    comms[0].receive({"method": "update", "state": {}, "buffer_paths": [["blob"]]}, [b"a", b"b"])
+    assert w.blob == b"kept"
+    assert agree(page, w)
