@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -50,7 +50,11 @@ SAVE_STATE_SETTINGS = {
     # JupyterLab shows 50 outputs of a cell and hides the rest behind a button; show all 100.
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"maxNumberOutputs": 1000},
 }
-GROUPS = ("bundle", "session", "hmr", "notebook")
+# JupyterLab shows 50 outputs of a cell and hides the rest behind a button: show them all.
+MANY_OUTPUTS_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"maxNumberOutputs": 5000},
+}
+GROUPS = ("bundle", "session", "hmr", "notebook", "scale", "stream", "big")
 SETTLE = 0.25  # seconds of quiet before each timed action
 
 
@@ -62,6 +66,11 @@ class Sizes:
     hmr_saves: int  # saves per session
     module_bytes: int  # length of `_esm` for the notebook-size figure
     instances: int  # widgets in the notebook-size figure
+    views: tuple[int, ...]  # widgets displayed by one cell, one session each
+    stream_sets: int  # sets of a small trait in the streaming loop
+    stream_rate: int  # sets per second
+    big_size: int  # bytes of the big payload, both ways
+    big_sets: int  # big payloads per direction per session
 
 
 FULL = Sizes(
@@ -71,10 +80,26 @@ FULL = Sizes(
     hmr_saves=5,
     module_bytes=100_000,
     instances=100,
+    views=(200, 1000),
+    stream_sets=5000,
+    stream_rate=1000,
+    big_size=100 * cells.MIB,
+    big_sets=2,
 )
 TINY = Sizes(
-    clicks=1, bytes_size=cells.MIB, bytes_sets=1, hmr_saves=1, module_bytes=10_000, instances=10
+    clicks=1,
+    bytes_size=cells.MIB,
+    bytes_sets=1,
+    hmr_saves=1,
+    module_bytes=10_000,
+    instances=10,
+    views=(20,),
+    stream_sets=200,
+    stream_rate=1000,
+    big_size=cells.MIB,
+    big_sets=1,
 )
+LONG = 300_000  # ms: a thousand views of the slower package, a 100 MiB round trip
 
 # figure: (title, metrics shown in the table)
 FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -95,20 +120,82 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
         "saved notebook, {instances} widgets with a {module} byte module",
         ("file_bytes", "widget_state_bytes", "models", "esm_copies"),
     ),
+    **{
+        f"floor_{n}": (
+            f"{n:,} plain HTML outputs of one cell (JupyterLab alone), Shift+Enter -> all laid out",
+            ("ms",),
+        )
+        for n in (20, 200, 1000)
+    },
+    **{
+        f"views_{n}": (
+            f"{n:,} views of one class, Shift+Enter -> all laid out",
+            ("ms", "longest_task_ms", "js_heap_mib", "heap_kib_per_view", "click_last_ms"),
+        )
+        for n in (20, 200, 1000)
+    },
+    "stream": (
+        "{stream_sets:,} sets at {stream_rate:,}/s -> the last value in the DOM",
+        (
+            "last_value_ms",
+            "views_updated",
+            "longest_frame_gap_ms",
+            "frames",
+            "loop_overrun_ms",
+            "kernel_cpu_us_per_set",
+        ),
+    ),
+    "big_to_page": (
+        "{big:,} bytes trait, kernel set -> byteLength in the DOM",
+        ("ms", "kernel_peak_mib", "page_mib"),
+    ),
+    "big_to_kernel": (
+        "{big:,} bytes trait, page click -> bytes in Python",
+        ("ms", "kernel_peak_mib", "page_mib"),
+    ),
+    "big_default_limit": (
+        "{big:,} bytes from the page, Jupyter Server's default 10 MiB message limit",
+        ("arrived",),
+    ),
 }
 
 
-class SaveStateServer(JupyterServer):
-    """The e2e server with jupyterlab-manager's "save widget state" turned on."""
+class SettingsServer(JupyterServer):
+    """The e2e server with some JupyterLab settings of its own."""
+
+    settings: ClassVar[dict[str, dict[str, Any]]] = {}
 
     def write_settings(self, env: dict[str, str]) -> None:
         super().write_settings(env)
         settings_dir = Path(env["JUPYTERLAB_SETTINGS_DIR"])
-        for rel, value in SAVE_STATE_SETTINGS.items():
+        for rel, value in self.settings.items():
             p = settings_dir / rel
             p.parent.mkdir(parents=True, exist_ok=True)
             merged = json.loads(p.read_text()) if p.exists() else {}
             p.write_text(json.dumps({**merged, **value}))
+
+
+class SaveStateServer(SettingsServer):
+    """jupyterlab-manager's "save widget state" turned on."""
+
+    settings = SAVE_STATE_SETTINGS
+
+
+class ManyOutputsServer(SettingsServer):
+    """Every output of a cell shown."""
+
+    settings = MANY_OUTPUTS_SETTINGS
+
+
+class BigMessagesServer(SettingsServer):
+    """Jupyter Server taking websocket messages of up to 2 GiB from the page (the default is
+    10 MiB): anywidget sends a large value from the page in one message."""
+
+    def write_settings(self, env: dict[str, str]) -> None:
+        super().write_settings(env)
+        config = Path(env["JUPYTER_CONFIG_DIR"]) / "jupyter_server_config.json"
+        tornado = {"websocket_max_message_size": 2 * 1024**3}
+        config.write_text(json.dumps({"ServerApp": {"tornado_settings": tornado}}))
 
 
 class Samples:
@@ -131,10 +218,11 @@ def arm(
     selector: str,
     text: str | None,
     style: tuple[str, str] | None = None,
+    count: int | None = None,
 ) -> None:
     state = page.evaluate(
-        "([t, s, x, y]) => window.__bench.arm(t, s, x, y)",
-        [trigger, selector, text, list(style) if style else None],
+        "([t, s, x, y, n]) => window.__bench.arm(t, s, x, y, n)",
+        [trigger, selector, text, list(style) if style else None, count],
     )
     if state != "armed":
         msg = f"{selector} {text!r} was already in the DOM before the timed action"
@@ -168,6 +256,23 @@ def clock_offset(page: Page) -> float:
             best = (rtt, page_ms - (before + after) / 2 * 1000)
     assert best is not None
     return best[1]
+
+
+def page_memory(page: Page) -> dict[str, float]:
+    """The page's JS heap and ArrayBuffer memory after a full garbage collection, in MiB."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("HeapProfiler.collectGarbage")
+        usage = cdp.send("Runtime.getHeapUsage")
+    finally:
+        cdp.detach()
+    heap = usage["usedSize"] / cells.MIB
+    buffers = usage.get("backingStorageSize", 0) / cells.MIB
+    return {"heap": heap, "buffers": buffers, "total": heap + buffers}
+
+
+def kernel_json(nb: Notebook, expr: str) -> Any:
+    return json.loads(nb.py(f"json.dumps({expr})"))
 
 
 def settle(nb: Notebook) -> None:
@@ -362,6 +467,174 @@ def run_notebook_size(
     }
 
 
+def run_scale(
+    browser: Browser,
+    server: JupyterServer,
+    package: str,
+    repeat: int,
+    sizes: Sizes,
+    samples: Samples,
+) -> None:
+    """One cell displays N widgets of one class: time until all are laid out, the longest task,
+    the page's heap, then a click on the last one until its own update is back. In esmwidget's
+    sessions, also N plain HTML outputs: what JupyterLab itself takes to show N outputs."""
+    for count in sizes.views:
+        if package == PACKAGES[0]:
+            with notebook_session(browser, server, f"floor-{count}-{repeat}.ipynb") as nb:
+                nb.run("from IPython.display import display, HTML")
+                settle(nb)
+                arm(nb.page, "keydown", "button.many", None, count=count)
+                nb.run(cells.html_cell(count), timeout=LONG)
+                t = wait_done(nb.page, timeout=LONG)
+                samples.add(f"floor_{count}", "ms", package, t["t1"] - t["t0"])
+        figure = f"views_{count}"
+        add = lambda metric, value: samples.add(figure, metric, package, value)  # noqa: E731, B023
+        with notebook_session(browser, server, f"many-{package}-{count}-{repeat}.ipynb") as nb:
+            page = nb.page
+            nb.run("import json\n" + cells.many_setup_cell(package))
+            settle(nb)
+            before = page_memory(page)["heap"]
+            arm(page, "keydown", "button.many", None, count=count)
+            nb.run(cells.many_cell(count), timeout=LONG)
+            t = wait_done(page, timeout=LONG)
+            add("ms", t["t1"] - t["t0"])
+            add("longest_task_ms", page.evaluate("() => window.__bench.longest_task()"))
+            settle(nb)
+            after = page_memory(page)["heap"]
+            add("js_heap_mib", after)
+            add("heap_kib_per_view", (after - before) * 1024 / count)
+            last = (count - 1) * 1000 + 1
+            arm(page, "click", "button.many", f"many {last}", count=count)
+            page.locator("button.many").nth(count - 1).click()
+            t = wait_done(page)
+            add("click_last_ms", t["t1"] - t["t0"])
+
+
+def run_stream(
+    browser: Browser,
+    server: JupyterServer,
+    package: str,
+    repeat: int,
+    sizes: Sizes,
+    samples: Samples,
+) -> None:
+    """Python sets a small trait `stream_sets` times at `stream_rate` per second."""
+    add = lambda metric, value: samples.add("stream", metric, package, value)  # noqa: E731
+    n, rate = sizes.stream_sets, sizes.stream_rate
+    with notebook_session(browser, server, f"stream-{package}-{repeat}.ipynb") as nb:
+        page = nb.page
+        nb.run("import json\n" + cells.stream_setup_cell(package))
+        page.locator("span.stream", has_text="value 0").wait_for(timeout=TIMEOUT)
+        nb.run(cells.plain_cell(n, rate), timeout=LONG)
+        settle(nb)
+        offset = clock_offset(page)
+        page.evaluate("() => { window.__stream_seen = 0; window.__bench.frames_start(); }")
+        arm(page, None, "span.stream", f"value {n}")
+        nb.run(cells.stream_cell(n, rate), timeout=LONG)
+        t = wait_done(page, timeout=LONG)
+        frames = page.evaluate("() => window.__bench.frames_stop()")
+        seen = page.evaluate("() => window.__stream_seen")
+        wall, cpu, last_set = kernel_json(nb, "streamed")
+        base_wall, base_cpu, _ = kernel_json(nb, "baseline")
+        add("last_value_ms", t["t1_epoch"] - offset - last_set * 1000)
+        add("views_updated", seen)
+        add("frames", frames["frames"])
+        add("longest_frame_gap_ms", frames["longest_gap_ms"])
+        add("loop_overrun_ms", (wall - n / rate) * 1000)
+        add("kernel_cpu_us_per_set", (cpu - base_cpu) / n * 1e6)
+        samples.details.setdefault("stream_baseline", {})[f"{package}/{repeat}"] = {
+            "wall_s": base_wall,
+            "cpu_s": base_cpu,
+        }
+
+
+def run_default_limit(
+    browser: Browser,
+    server: JupyterServer,
+    package: str,
+    repeat: int,
+    sizes: Sizes,
+    samples: Samples,
+) -> None:
+    """Does a `big_size` value set in the page reach Python through a server left as it is?
+    A yes or no: checked in the first repeat only."""
+    if repeat > 0:
+        return
+    size = sizes.big_size
+    with notebook_session(browser, server, f"limit-{package}-{repeat}.ipynb") as nb:
+        page = nb.page
+        nb.run("import json\n" + cells.big_setup_cell(package, size))
+        page.locator("span.big-bytes", has_text="bytes 0").wait_for(timeout=TIMEOUT)
+        settle(nb)
+        page.locator("button.big-send").click()
+        deadline = time.monotonic() + 60
+        got = None
+        while got is None and time.monotonic() < deadline:
+            time.sleep(1)
+            with contextlib.suppress(Exception):  # the page may be reconnecting its kernel
+                got = kernel_json(nb, "got.get(1)")
+        arrived = got is not None and got[1] == size
+        samples.add("big_default_limit", "arrived", package, 1.0 if arrived else 0.0)
+
+
+def run_big(
+    browser: Browser,
+    server: JupyterServer,
+    package: str,
+    repeat: int,
+    sizes: Sizes,
+    samples: Samples,
+) -> None:
+    """A `big_size` bytes trait from the page to Python, then (new kernel) from Python to the
+    page: the time, the kernel's peak resident memory above what it held before, the page's
+    memory afterwards. A new kernel per direction, since the peak only grows."""
+    size = sizes.big_size
+    add = lambda figure, metric, value: samples.add(figure, metric, package, value)  # noqa: E731
+    with notebook_session(browser, server, f"big-in-{package}-{repeat}.ipynb") as nb:
+        page = nb.page
+        nb.run("import json\n" + cells.big_setup_cell(package, size))
+        page.locator("span.big-bytes", has_text="bytes 0").wait_for(timeout=TIMEOUT)
+        for k in range(1, sizes.big_sets + 1):
+            settle(nb)
+            offset = clock_offset(page)
+            arm(page, "click", "span.big-bytes", f"bytes {size} {k}")
+            page.locator("button.big-send").click()
+            t = wait_done(page, timeout=LONG)
+            clicked = t["t1_epoch"] - (t["t1"] - t["t0"]) - offset
+            deadline = time.monotonic() + LONG / 1000
+            while (got := kernel_json(nb, f"got.get({k})")) is None:
+                if time.monotonic() > deadline:
+                    msg = f"{package}: Python never got payload {k}"
+                    raise RuntimeError(msg)
+                time.sleep(0.2)
+            if got[1] != size:
+                msg = f"{package}: Python got {got[1]} bytes, not {size}"
+                raise RuntimeError(msg)
+            add("big_to_kernel", "ms", got[0] * 1000 - clicked)
+        settle(nb)
+        # The peak when the last value arrived, above the kernel's peak before the first.
+        add("big_to_kernel", "kernel_peak_mib", got[2] - float(nb.py("base")))
+        add("big_to_kernel", "page_mib", page_memory(page)["total"])
+    with notebook_session(browser, server, f"big-out-{package}-{repeat}.ipynb") as nb:
+        page = nb.page
+        nb.run("import json\n" + cells.big_setup_cell(package, size))
+        page.locator("span.big-bytes", has_text="bytes 0").wait_for(timeout=TIMEOUT)
+        growth = 0.0
+        for k in range(1, sizes.big_sets + 1):
+            nb.run(cells.big_payload_cell(size, k))
+            settle(nb)
+            offset = clock_offset(page)
+            arm(page, "keydown", "span.big-bytes", f"bytes {size} {100 + k}")
+            nb.run(cells.big_set_cell(k))
+            t = wait_done(page, timeout=LONG)
+            sent = kernel_json(nb, f"sent[{k}]")
+            add("big_to_page", "ms", t["t1_epoch"] - offset - sent * 1000)
+            settle(nb)
+            growth = max(growth, float(nb.py(f"after[{k}] - before")))
+        add("big_to_page", "kernel_peak_mib", growth)
+        add("big_to_page", "page_mib", page_memory(page)["total"])
+
+
 # -- static sizes ----------------------------------------------------------------------------
 
 
@@ -464,6 +737,9 @@ def main(argv: list[str] | None = None) -> int:
             bytes=f"{sizes.bytes_size:,}",
             instances=sizes.instances,
             module=f"{sizes.module_bytes:,}",
+            stream_sets=sizes.stream_sets,
+            stream_rate=sizes.stream_rate,
+            big=sizes.big_size,
         )
         for f, (t, _) in FIGURES.items()
     }
@@ -503,6 +779,30 @@ def main(argv: list[str] | None = None) -> int:
                             browser, server, p, r, sizes, session_groups, samples
                         ),
                     )
+                finally:
+                    server.stop()
+            heavy = {
+                "scale": run_scale,
+                "stream": run_stream,
+                "big": run_default_limit,
+            }
+            if any(g in groups for g in heavy):
+                server = ManyOutputsServer(Path(tmp) / "lab-many-outputs")
+                server.start()
+                try:
+                    for group, run in heavy.items():
+                        if group in groups:
+                            each(
+                                group,
+                                lambda p, r, run=run: run(browser, server, p, r, sizes, samples),
+                            )
+                finally:
+                    server.stop()
+            if "big" in groups:
+                server = BigMessagesServer(Path(tmp) / "lab-big-messages")
+                server.start()
+                try:
+                    each("big", lambda p, r: run_big(browser, server, p, r, sizes, samples))
                 finally:
                     server.stop()
             if "notebook" in groups:
