@@ -22,6 +22,7 @@ from ._control import ensure_control_target
 from ._env import echo_enabled
 from ._hosts import mimebundle
 from ._inbox import MsgCallback, call_each, is_protected, locked, register, route, same_in_js
+from ._pace import pacer
 from ._parts import Uploads
 from ._protocol import HMR_ERROR_KIND, HMR_OK_KIND, REFUSED_KIND, Refusal, RefusedMsg
 
@@ -141,20 +142,32 @@ class Sync:
     # -- Python -> page --------------------------------------------------------------------------
 
     def send_state(self, keys: Iterable[str] | None = None) -> None:
-        """Send `keys` (all when None) as one ``update``."""
+        """Send `keys` (all when None) as one ``update``, after any paced update (`_pace`)."""
+        pacer.flush()
+        self.send_now(keys)
+
+    def send_now(self, keys: Iterable[str] | None = None) -> None:
+        """Send `keys` (all when None) as one ``update``, with the values they have now."""
         if self.channel is not None:
             self.channel.send_state("update", self.owner._esmwidget_read(keys))
 
     def changed(self, names: Iterable[str]) -> None:
-        """Python changed these keys: send them now, or at the end of the `hold_sync` block."""
+        """Python changed these keys: send them now, or at the end of the `hold_sync` block.
+
+        Faster than the server lets through, they go as soon as the pace allows (`_pace`).
+        """
         if not self.live:
             return
         if self.hold_depth:
             self.held.update(dict.fromkeys(names))
             return
         keys = [name for name in names if self.should_send(name)]
-        if keys:
-            self.send_state(keys)
+        if not keys:
+            return
+        if pacer.allow():
+            self.send_now(keys)
+        else:
+            pacer.defer(self, keys)
 
     def should_send(self, name: str) -> bool:
         """False for a key the page is writing now (`apply_update` answers for those)."""
@@ -175,6 +188,7 @@ class Sync:
     def send(self, content: Any, buffers: Sequence[Any] | None = None) -> None:
         """Send a custom message to the module (``model.on("msg:custom", ...)``)."""
         if self.channel is not None:
+            pacer.flush()
             self.channel.send_custom(content, list(buffers or ()))
 
     def on_msg(self, callback: MsgCallback, remove: bool = False) -> None:
@@ -280,6 +294,7 @@ class Sync:
                 logger.warning("esmwidget: %s %s", self.label, _log_line(why, group))
         news = [r for r in refused if self.tells(r)]
         if news and self.channel is not None:
+            pacer.flush()
             told = RefusedMsg(kind=REFUSED_KIND, refused=news[:MAX_TOLD])
             if len(news) > MAX_TOLD:
                 told["more"] = len(news) - MAX_TOLD
@@ -306,6 +321,7 @@ class Sync:
             return
         echoed = {k: patch[k] for k in keys if self.owner._esmwidget_echoes(k)}
         if echoed:
+            pacer.flush()
             self.channel.send_state("echo_update", echoed)
 
     # -- hot reload (the listener `_hmr.attach` connects) --------------------------------------
@@ -326,6 +342,7 @@ class Sync:
     def close(self) -> None:
         """Close the comm: the views go away, and everything the widget held is let go."""
         if self.channel is not None and not self.channel.closed:
+            pacer.flush()
             self.channel.close()
         self.closed()
 
@@ -339,6 +356,7 @@ class Sync:
                 channel.comm.on_close(None)
         self.callbacks.clear()
         self.uploads.clear()
+        pacer.forget(self)
         for task in list(self.tasks):
             task.cancel()  # the page's invoke() rejected at close; nothing waits for the reply
         if self.hmr_links:
@@ -353,6 +371,7 @@ class Sync:
 
     def _reply(self, content: Any, buffers: Sequence[Any] = ()) -> None:
         if self.channel is not None:
+            pacer.flush()
             self.channel.send_custom(content, buffers)
 
 

@@ -13,6 +13,7 @@ from . import _registry
 from ._assets import PLACEHOLDER_ESM, Asset, live_source
 from ._inbox import MsgCallback
 from ._ipywidgets import announce
+from ._pace import pacer
 from ._protocol import MODEL_NAME, MODULE_NAME, VIEW_NAME, Refusal
 from ._sync import Echo, Sync, not_synced
 from ._traits import AnyWidgetMeta, AssetTrait
@@ -208,13 +209,16 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
             if metadata is not None and change.get("type") == "change":
                 if link.hold_depth:
                     link.held[name] = None
-                elif not link.locks:
+                elif link.locks:
+                    if link.should_send(name):
+                        link.send_state([name])
+                elif pacer.allow():
                     # The hot path (a Python-side set): send the new value without a state walk.
                     to_json = metadata.get("to_json")
                     value = change["new"]
                     channel.send_update(name, value if to_json is None else to_json(value, self))
-                elif link.should_send(name):
-                    link.send_state([name])
+                else:
+                    pacer.defer(link, [name])  # faster than the server lets through (_pace)
         super().notify_change(change)
 
     # -- what the link asks of this widget kind (_sync.Owner) -------------------------------

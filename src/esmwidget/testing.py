@@ -26,6 +26,7 @@ import pytest
 from comm.base_comm import BaseComm, CommManager
 
 from ._buffers import put_buffers, remove_buffers
+from ._pace import pacer
 from ._protocol import (
     COMMAND_KIND,
     COMMAND_RESPONSE_KIND,
@@ -152,6 +153,9 @@ def install_fake_comms(monkeypatch: pytest.MonkeyPatch) -> FakeComms:
 
     monkeypatch.setattr(comm, "create_comm", create_comm)
     monkeypatch.setattr(comm, "get_comm_manager", lambda: manager)
+    # Fake comms record every update at once: the pace a real kernel keeps (docs/performance.md,
+    # "Streaming") would make what a test sees depend on timing.
+    monkeypatch.setattr(pacer, "enabled", False)
     return FakeComms(opened, manager)
 
 
