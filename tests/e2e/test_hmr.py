@@ -143,6 +143,24 @@ def test_hmr_js_save_updates_view_keeps_state_no_rerun(
     expect(h.button).to_have_text("beta 10")
 
 
+def test_hmr_one_save_swaps_every_widget_of_the_class(
+    open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    h = open_hmr(open_notebook, tmp_path)
+    nb = h.nb
+    second = nb.run("w2 = W(count=7); w2").output.locator("button.hmr")
+    expect(second).to_have_text("alpha 7")
+    h.click_to("alpha", 1)
+    # The two widgets share one import of the module, and one save swaps both; each keeps its
+    # own state and stays live.
+    h.js.write_text(sources.hmr_esm("beta"), encoding="utf-8")
+    expect(h.button).to_have_text("beta 1")
+    expect(second).to_have_text("beta 7")
+    second.click()
+    expect(second).to_have_text("beta 8")
+    assert nb.py("w.count, w2.count") == "1 8"
+
+
 def test_hmr_css_save_restyles_in_place(open_notebook: OpenNotebook, tmp_path: Path) -> None:
     h = open_hmr(open_notebook, tmp_path)
     nb = h.nb
