@@ -46,6 +46,9 @@ class Channel:
         self._on_message = on_message
         self._on_peer_close = on_peer_close
         self.closed = False
+        # Python-side updates are paced to what Jupyter Server lets through (`_pace`); marimo
+        # has no such server, and its comms are sent to from the cell's own thread only.
+        self.paced = not (getattr(create_comm, "__module__", None) or "").startswith("marimo.")
         # comm annotates `data` as dict[str, Any], which a TypedDict is not (cast once, here).
         self.comm: BaseComm = create_comm(
             target_name=TARGET_NAME,

@@ -164,7 +164,8 @@ class Sync:
         keys = [name for name in names if self.should_send(name)]
         if not keys:
             return
-        if pacer.allow():
+        channel = self.channel
+        if channel is None or not channel.paced or pacer.allow():
             self.send_now(keys)
         else:
             pacer.defer(self, keys)

@@ -212,7 +212,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
                 elif link.locks:
                     if link.should_send(name):
                         link.send_state([name])
-                elif pacer.allow():
+                elif not channel.paced or pacer.allow():
                     # The hot path (a Python-side set): send the new value without a state walk.
                     to_json = metadata.get("to_json")
                     value = change["new"]
