@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -46,9 +47,7 @@ class Channel:
         self._on_message = on_message
         self._on_peer_close = on_peer_close
         self.closed = False
-        # Python-side updates are paced to what Jupyter Server lets through (`_pace`); marimo
-        # has no such server, and its comms are sent to from the cell's own thread only.
-        self.paced = not (getattr(create_comm, "__module__", None) or "").startswith("marimo.")
+
         # comm annotates `data` as dict[str, Any], which a TypedDict is not (cast once, here).
         self.comm: BaseComm = create_comm(
             target_name=TARGET_NAME,
@@ -59,6 +58,7 @@ class Channel:
         )
         self.comm.on_msg(self._receive)
         self.comm.on_close(self._peer_closed)
+        self.paced = paced(self.comm)
 
     def adopt(self, new: BaseComm) -> None:
         """Carry on over `new`, a comm a host opened for this widget with its state.
@@ -71,6 +71,7 @@ class Channel:
         # As ipywidgets does, rely on `on_msg` only: hosts' placeholder comms have nothing else.
         _listen(self.comm, None, None)
         _listen(new, self._receive, self._peer_closed)
+        self.paced = paced(new)
         self.comm = new
         self.closed = False
 
@@ -146,3 +147,15 @@ def _listen(comm_: Any, on_msg: Any, on_close: Any) -> None:
         register = getattr(comm_, name, None)
         if callable(register):
             register(callback)
+
+
+def paced(channel_comm: object) -> bool:
+    """Whether updates on `channel_comm` are paced (`_pace`): only an ipykernel kernel's comms.
+
+    Jupyter Server's rate limit stands between an ipykernel kernel and the page. Other hosts
+    (marimo, Panel's and Solara's servers) have none, and send from their own threads only.
+    """
+    if not type(channel_comm).__module__.startswith("ipykernel."):
+        return False
+    app = sys.modules.get("ipykernel.kernelapp")
+    return app is not None and bool(app.IPKernelApp.initialized())

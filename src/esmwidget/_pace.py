@@ -164,4 +164,4 @@ class Pacer:
 
 
 pacer = Pacer()
-"""The process-wide pacer; `esmwidget.testing` turns it off, so fake comms see every set."""
+"""The process-wide pacer, for the comms of an ipykernel kernel (`_comm.paced`)."""

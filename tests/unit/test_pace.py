@@ -42,6 +42,7 @@ def paced(comms, monkeypatch):
     monkeypatch.setattr(_pace, "pacer", pacer)
     for module in ("esmwidget._sync", "esmwidget._widget"):
         monkeypatch.setattr(f"{module}.pacer", pacer)
+    monkeypatch.setattr("esmwidget._comm.paced", lambda comm: True)  # as in an ipykernel kernel
     return clock
 
 
@@ -119,6 +120,7 @@ def test_the_real_timer_thread_sends_the_last_value(comms, monkeypatch):
     pacer = _pace.Pacer(rate=1000, burst=5)
     monkeypatch.setattr("esmwidget._sync.pacer", pacer)
     monkeypatch.setattr("esmwidget._widget.pacer", pacer)
+    monkeypatch.setattr("esmwidget._comm.paced", lambda comm: True)
     w = Bar()
     for i in range(1, 201):
         w.value = i
@@ -128,6 +130,14 @@ def test_the_real_timer_thread_sends_the_last_value(comms, monkeypatch):
         time.sleep(0.01)
     assert len(values(comms[0])) < 200
     assert not [t for t in threading.enumerate() if t.name == "esmwidget-pace" and t.is_alive()][1:]
+
+
+def test_only_an_ipykernel_kernels_comms_are_paced(comms):
+    from esmwidget._comm import paced  # noqa: PLC0415
+
+    w = Bar()
+    assert not paced(comms[0])  # a fake comm, in a test process with no kernel
+    assert w._esmwidget_link.channel.paced is False
 
 
 def test_fake_comms_see_every_set(comms):
