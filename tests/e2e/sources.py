@@ -277,3 +277,19 @@ class Upload(esmwidget.AnyWidget):
         self.received = f"python got {len(change['new'])} bytes, sha256 {hashlib.sha256(change['new']).hexdigest()[:16]}"
 u = Upload(); u
 '''
+
+# A DataView of part of a buffer: bytes 3..6 of [0..9]. JupyterLab's websocket serializer sends
+# the whole buffer behind a view; the loader copies such views for the wire (js/src/wire.js).
+PART_VIEW = '''import esmwidget, traitlets
+class Slice(esmwidget.AnyWidget):
+    _esm = """export default { render({ model, el }) {
+  const b = document.createElement('button'); b.className = 'slice'; b.textContent = 'slice';
+  b.onclick = () => {
+    const all = new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    model.set('data', new DataView(all.buffer, 3, 4)); model.save_changes();
+  };
+  el.append(b);
+} }"""
+    data = traitlets.Bytes(b"").tag(sync=True)
+s = Slice(); s
+'''

@@ -79,6 +79,15 @@ def test_40mib_from_the_page_reaches_python_whole(open_notebook: OpenNotebook) -
     assert nb.py("len(u._esmwidget_link.uploads.pending)") == "0"
 
 
+def test_a_view_of_part_of_a_buffer_reaches_python_as_those_bytes(
+    open_notebook: OpenNotebook,
+) -> None:
+    nb = open_notebook()
+    cell = nb.run(sources.PART_VIEW)
+    cell.output.locator("button.slice").click()
+    assert nb.py("list(s.data)") == "[3, 4, 5, 6]"
+
+
 def test_custom_messages_and_commands_both_ways(open_notebook: OpenNotebook) -> None:
     nb = open_notebook()
     cell = nb.run(sources.MESSAGES)
