@@ -25,8 +25,8 @@ test("a 20 MiB value goes in parts of at most 8 MiB, then an update naming them"
 	const joined = new Uint8Array(20 * MIB);
 	let at = 0;
 	for (const m of parts) {
-		const b = /** @type {Uint8Array} */ (m.buffers[0]);
-		joined.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), at);
+		const b = /** @type {ArrayBuffer} */ (m.buffers[0]);
+		joined.set(new Uint8Array(b), at);
 		at += b.byteLength;
 	}
 	let differ = 0;
@@ -72,10 +72,6 @@ test("every buffer sent is a whole ArrayBuffer, as JupyterLab's serializer needs
 	model.save_changes();
 	await until(() => expect(comm.updates().length).toBe(1));
 	const sent = comm.sent.flatMap((m) => m.buffers);
-	for (const b of sent) {
-		const view = /** @type {ArrayBufferView} */ (b);
-		expect(view.byteOffset).toBe(0);
-		expect(view.byteLength).toBe(view.buffer.byteLength);
-	}
+	for (const b of sent) expect(b).toBeInstanceOf(ArrayBuffer);
 	expect(sent.map((b) => b.byteLength).sort((a, b) => a - b)).toEqual([0, 100, MIB, PART_BYTES]);
 });
