@@ -92,14 +92,18 @@ class Pacer:
         self.tokens = burst
         self.stamp = clock()
         self.pending: dict[Paced, dict[str, None]] = {}
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # guards `pending` and `scheduled`
+        # Held while pending updates are sent: no other message (and no new set) may go out
+        # between taking an update from `pending` and sending it, or it could overtake it.
+        self.sending = threading.Lock()
+        self.sender: int | None = None  # the thread holding `sending`
         self.scheduled = False
 
     def allow(self) -> bool:
         """Whether an update may go now (it takes a token); False while others wait."""
         if not self.enabled:
             return True
-        if self.pending:
+        if self.pending or self.sending.locked():
             return False
         return self._take()
 
@@ -114,11 +118,14 @@ class Pacer:
 
     def flush(self) -> None:
         """Send everything pending now, oldest first: another message is about to go."""
-        if not self.pending:
+        if not self.pending and not self.sending.locked():
             return
-        with self.lock:
-            due, self.pending = list(self.pending.items()), {}
-        self._send(due)
+        if self.sender == threading.get_ident():
+            return  # called from inside a send: what it would flush is being sent now
+        with self.sending:
+            with self.lock:
+                due, self.pending = list(self.pending.items()), {}
+            self._send(due)
 
     def forget(self, link: Paced) -> None:
         """Drop what `link` had pending (its comm is gone)."""
@@ -144,23 +151,29 @@ class Pacer:
         self.timer(wait, self._tick)
 
     def _tick(self) -> None:
-        with self.lock:
-            self.scheduled = False
-            due = []
-            while self.pending and self._take():
-                link = next(iter(self.pending))
-                due.append((link, self.pending.pop(link)))
-            self._schedule()
-        self._send(due)
+        with self.sending:
+            with self.lock:
+                self.scheduled = False
+                due = []
+                while self.pending and self._take():
+                    link = next(iter(self.pending))
+                    due.append((link, self.pending.pop(link)))
+            self._send(due)
+            with self.lock:
+                self._schedule()  # what was set meanwhile, or did not get a token
 
-    @staticmethod
-    def _send(due: list[tuple[Paced, dict[str, None]]]) -> None:
-        for link, keys in due:
-            try:
-                link.send_now(keys)
-            except Exception:
-                # A timer thread must never die of one widget (it would strand the others).
-                logger.exception("esmwidget: sending a paced update failed")
+    def _send(self, due: list[tuple[Paced, dict[str, None]]]) -> None:
+        # Called with `sending` held.
+        self.sender = threading.get_ident()
+        try:
+            for link, keys in due:
+                try:
+                    link.send_now(keys)
+                except Exception:
+                    # The pacer's thread must never die of one widget (it would strand others).
+                    logger.exception("esmwidget: sending a paced update failed")
+        finally:
+            self.sender = None
 
 
 pacer = Pacer()

@@ -145,3 +145,27 @@ def test_fake_comms_see_every_set(comms):
     for i in range(1, 1001):
         w.value = i
     assert values(comms[0]) == list(range(1, 1001))
+
+
+def test_a_set_made_while_pending_updates_are_sent_waits_for_them(comms, paced):
+    # The pacer has read a pending value and is about to send it when Python sets a newer one,
+    # with tokens to spare: the newer one must not go first, or the page ends on the older.
+    w = Bar()
+    for i in range(1, 21):
+        w.value = i
+    channel = w._esmwidget_link.channel
+    send_state = channel.send_state
+    interleaved = []
+
+    def read_then_interleave(method, state):
+        if not interleaved:
+            interleaved.append(state)
+            paced.now += 10  # plenty of tokens
+            w.value = 999
+        send_state(method, state)
+
+    channel.send_state = read_then_interleave
+    paced.run_timers()
+    assert interleaved == [{"value": 20}]
+    assert values(comms[0])[-2:] == [20, 999]
+    assert w.value == 999
