@@ -26,27 +26,32 @@ export function source_url(source, id) {
 
 /**
  * @typedef {{ namespace: Record<string, unknown>, url: string }} Loaded
- * @typedef {{ loaded: Promise<Loaded>, users: number }} SharedModule
+ * @typedef {object} Text one inline module text in use
+ * @property {string} blob the Blob URL holding the text, made once and revoked after its last user
+ * @property {Promise<Loaded>} first the first model's import
+ * @property {number} imports how many models imported it so far
+ * @property {number} users how many models hold it now
  */
 
 /**
- * Inline modules being imported or in use, by sourceURL and text: the models of one class share
- * one import, so one module instance, as they would share a module imported from a URL.
- * Each model still gets its own `initialize` (and factory call), each view its own `render`
- * (docs/front-end.md, "One module, many widgets"). An entry goes when its last user releases
- * it, or at once when the import failed, so that a retry imports again.
+ * Inline module texts in use, by sourceURL and text. Each model imports the module itself, as
+ * anywidget does, so top-level variables belong to one widget: every model after the first
+ * imports the text's one Blob URL with its own fragment (`blob:…#2`), a distinct module for the
+ * browser, and no new Blob. A module that exports `shareModule = true` is imported once, and its
+ * models share that instance (docs/front-end.md, "One module, many widgets"). An entry goes
+ * when its last user releases it, or at once when the first import failed, so that a retry
+ * imports again.
  *
- * @type {Map<string, SharedModule>}
+ * @type {Map<string, Text>}
  */
-const shared = new Map();
+const texts = new Map();
 
 /**
  * Import `_esm`. A failure is rethrown with the module's line and column attached as
  * `position` when they can be found.
  *
- * Inline source is imported once per text while any model uses it: call `release` when the
- * model no longer needs the module (its generation retired or the model closed), also after a
- * failure.
+ * Call `release` when the model no longer needs the module (its generation retired or the
+ * model closed), also after a failure.
  *
  * @param {string} esm inline source or an http(s) URL
  * @param {string} id the widget class id, used to name inline modules
@@ -56,32 +61,49 @@ export function import_esm(esm, id) {
 	if (is_url(esm)) return { loaded: import_url(esm.trim()), release: () => {} };
 	const name = source_url(esm, id);
 	const key = `${name}\n${esm}`;
-	let entry = shared.get(key);
-	if (!entry) {
-		const created = { loaded: import_source(esm, name), users: 0 };
-		created.loaded.catch(() => {
-			if (shared.get(key) === created) shared.delete(key);
-		});
-		shared.set(key, created);
-		entry = created;
+	let text = texts.get(key);
+	/** @type {Promise<Loaded>} */
+	let loaded;
+	if (text) {
+		const url = `${text.blob}#${++text.imports}`;
+		// Models that came while the first import ran share its failure; a later one retries.
+		loaded = text.first.then((first) => (first.namespace.shareModule === true ? first : import_source(url, esm, name)));
+	} else {
+		const blob = blob_url(with_source_url(esm, name));
+		const created = { blob, first: import_source(blob, esm, name), imports: 1, users: 0 };
+		created.first.catch(() => forget(key, created));
+		texts.set(key, created);
+		text = created;
+		loaded = created.first;
 	}
-	entry.users += 1;
-	const used = entry;
+	text.users += 1;
+	const used = text;
 	let released = false;
 	return {
-		loaded: used.loaded,
+		loaded,
 		release: () => {
 			if (released) return;
 			released = true;
 			used.users -= 1;
-			if (used.users === 0 && shared.get(key) === used) shared.delete(key);
+			if (used.users === 0) forget(key, used);
 		},
 	};
 }
 
-/** How many inline modules are imported or being imported (for tests). */
+/**
+ * @param {string} key
+ * @param {Text} text
+ */
+function forget(key, text) {
+	if (texts.get(key) !== text) return;
+	texts.delete(key);
+	// Imports already started have read the Blob; later ones make a new entry.
+	URL.revokeObjectURL(text.blob);
+}
+
+/** How many inline module texts are imported or being imported (for tests). */
 export function shared_modules() {
-	return shared.size;
+	return texts.size;
 }
 
 /**
@@ -97,23 +119,30 @@ async function import_url(url) {
 }
 
 /**
+ * The text to import: a trailing sourceURL pragma names it in stack traces and devtools, without
+ * shifting line numbers (a newline first ends any `//` comment).
+ *
+ * @param {string} esm
+ * @param {string} name
+ */
+function with_source_url(esm, name) {
+	return SOURCE_URL.test(esm) ? esm : `${esm}\n//# sourceURL=${name}\n`;
+}
+
+/**
+ * @param {string} url a Blob URL of the text, perhaps with a fragment
  * @param {string} esm
  * @param {string} name its sourceURL
  * @returns {Promise<Loaded>}
  */
-async function import_source(esm, name) {
-	// A trailing pragma does not shift line numbers; a newline first ends any `//` comment.
-	const text = SOURCE_URL.test(esm) ? esm : `${esm}\n//# sourceURL=${name}\n`;
-	const url = blob_url(text);
+async function import_source(url, esm, name) {
 	try {
 		return {
 			namespace: await import(/* webpackIgnore: true */ /* @vite-ignore */ url),
 			url: name,
 		};
 	} catch (error) {
-		throw await with_position(error, blob_url(text), name);
-	} finally {
-		URL.revokeObjectURL(url);
+		throw await with_position(error, blob_url(with_source_url(esm, name)), name);
 	}
 }
 

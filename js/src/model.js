@@ -4,11 +4,17 @@
 /** @import { AnyModel, BufferLike, Callbacks } from "./types.js" */
 import { exact_buffers } from "./wire.js";
 
-/** Keys only Python writes: code, style and identity (docs/protocol.md, "Security"). */
+/**
+ * Keys only Python writes: code, style and identity (docs/protocol.md, "Security"). The views of
+ * ipywidgets count themselves in `_view_count` when Python set it to a number, so it is the page's.
+ */
 export function is_protected(/** @type {string} */ key) {
-	return (
-		key === "_esm" || key === "_css" || key === "_anywidget_id" || key.startsWith("_model_") || key.startsWith("_view_")
-	);
+	return key === "_esm" || key === "_css" || key === "_anywidget_id" || (is_identity(key) && key !== "_view_count");
+}
+
+/** The protocol's own keys (`_model_*`, `_view_*`), not the widget's. */
+function is_identity(/** @type {string} */ key) {
+	return key.startsWith("_model_") || key.startsWith("_view_");
 }
 
 /** Keys each widget was warned about reading, by `_anywidget_id`: one warning per key. */
@@ -33,7 +39,9 @@ function check_key(model, key) {
 	// The widget's own keys: not code or identity, nor the base model's defaults (`tooltip`).
 	const base = /** @type {{ defaults?: unknown }} */ (model).defaults;
 	const defaults = (typeof base === "function" ? base.call(model) : base) ?? {};
-	const names = Object.keys(attributes).filter((name) => !is_protected(name) && !Object.hasOwn(defaults, name));
+	const names = Object.keys(attributes).filter(
+		(name) => !is_protected(name) && !is_identity(name) && !Object.hasOwn(defaults, name),
+	);
 	const close = closest(key, names);
 	console.warn(
 		`[esmwidget] ${id}: model.get(${JSON.stringify(key)}) is undefined: the model has no such key.` +

@@ -21,8 +21,8 @@ import { missing_asset, text_of } from "./saved.js";
  * @property {Cleanup | undefined} cleanup returned by `initialize`
  * @property {unknown} exports returned by `initialize` when it is not a function (anywidget 0.11)
  * @property {string | null} url the module's URL or sourceURL, to find positions in stack traces
- * @property {() => void} release lets go of the module instance, shared with the other models of
- * the class (load.js)
+ * @property {() => void} release lets go of the module text, which the other models of the class
+ * import too (load.js)
  */
 
 /**
@@ -339,9 +339,9 @@ export class Runtime {
 			if (!esm.trim()) {
 				throw new WidgetError(id, "module", "_esm is empty. Set it to module source or an http(s) URL.");
 			}
-			const shared = import_esm(esm, id);
-			next.release = shared.release;
-			const loaded = await shared.loaded;
+			const imported = import_esm(esm, id);
+			next.release = imported.release;
+			const loaded = await imported.loaded;
 			next.url = loaded.url;
 			entry = entry_of(loaded.namespace, id);
 		} catch (error) {

@@ -1,5 +1,5 @@
-// The models of one class share one import of their module: its top level runs once, while
-// `initialize` still runs once per model and `render` once per view, each with its own model.
+// Each model evaluates its own module, as on anywidget: top-level variables belong to one widget.
+// A module that exports `shareModule = true` is evaluated once for all the models of its text.
 import { expect, test } from "vitest";
 import { shared_modules } from "../src/load.js";
 import { display, fresh_log, open_widget, per_test, until } from "./harness.js";
@@ -7,9 +7,10 @@ import { display, fresh_log, open_widget, per_test, until } from "./harness.js";
 const t = per_test();
 
 /** A module whose top level, initialize and render each log; unique per call. */
-const counting = (tag = "v1") => `// ${crypto.randomUUID()}
+const counting = (tag = "v1", share = false) => `// ${crypto.randomUUID()}
 esmlog.push("${tag} module ran");
 let views = 0;
+${share ? "export const shareModule = true;" : ""}
 export default {
 	initialize({ model }) {
 		esmlog.push("${tag} initialize " + model.get("name"));
@@ -17,11 +18,14 @@ export default {
 	},
 	render({ model, el }) {
 		views += 1;
-		el.textContent = "${tag} " + model.get("name") + " (view " + views + " of the class)";
+		el.textContent = "${tag} " + model.get("name") + " (view " + views + " of the module)";
 	},
 };`;
 
-test("two models of one class import the module once and initialize and render each their own", async () => {
+/** @param {{ el: HTMLElement }[]} views */
+const texts_of = (views) => views.map((v) => v.el.textContent);
+
+test("each model evaluates the module: top-level state is its own, views of one model share it", async () => {
 	const log = fresh_log();
 	const esm = counting();
 	const a = await open_widget(t.manager, { _esm: esm, name: "a" });
@@ -32,15 +36,53 @@ test("two models of one class import the module once and initialize and render e
 		await display(t.manager, a.model),
 	];
 	await until(() => expect(views.every((v) => v.el.textContent)).toBe(true));
-	expect(log.filter((line) => line.includes("module ran"))).toEqual(["v1 module ran"]);
+	expect(log.filter((line) => line.includes("module ran"))).toEqual(["v1 module ran", "v1 module ran"]);
 	expect(log.filter((line) => line.includes("initialize")).sort()).toEqual(["v1 initialize a", "v1 initialize b"]);
-	// Each view rendered its own model; the module's own variables are the class's.
-	const texts = views.map((v) => v.el.textContent ?? "");
-	expect(texts.map((text) => text.split(" (")[0])).toEqual(["v1 a", "v1 b", "v1 a"]);
+	expect(texts_of(views)).toEqual([
+		"v1 a (view 1 of the module)",
+		"v1 b (view 1 of the module)",
+		"v1 a (view 2 of the module)",
+	]);
+	expect(shared_modules()).toBeGreaterThan(0);
+});
+
+test("an engine kept in a top-level variable, made by initialize when absent, stays per widget", async () => {
+	// The pattern published anywidget packages use: evaluated once per model, it is safe.
+	fresh_log();
+	const esm = `// ${crypto.randomUUID()}
+	let engine = null;
+	export default {
+		initialize({ model }) {
+			if (!engine) engine = { name: model.get("name"), onChange() {} };
+		},
+		render({ model, el }) { engine.onChange(); el.textContent = engine.name + " in " + model.get("name"); },
+	};`;
+	const a = await open_widget(t.manager, { _esm: esm, name: "a" });
+	const b = await open_widget(t.manager, { _esm: esm, name: "b" });
+	const views = [await display(t.manager, a.model), await display(t.manager, b.model)];
+	await until(() => expect(texts_of(views)).toEqual(["a in a", "b in b"]));
+});
+
+test("a module exporting shareModule = true is evaluated once for every model of its text", async () => {
+	const log = fresh_log();
+	const esm = counting("s", true);
+	const a = await open_widget(t.manager, { _esm: esm, name: "a" });
+	const b = await open_widget(t.manager, { _esm: esm, name: "b" });
+	const views = [
+		await display(t.manager, a.model),
+		await display(t.manager, b.model),
+		await display(t.manager, a.model),
+	];
+	await until(() => expect(views.every((v) => v.el.textContent)).toBe(true));
+	expect(log.filter((line) => line.includes("module ran"))).toEqual(["s module ran"]);
+	// initialize and render still run per model and per view, each with its own model.
+	expect(log.filter((line) => line.includes("initialize")).sort()).toEqual(["s initialize a", "s initialize b"]);
+	const texts = texts_of(views).map((text) => text ?? "");
+	expect(texts.map((text) => text.split(" (")[0])).toEqual(["s a", "s b", "s a"]);
 	expect(texts.map((text) => text.split(" (")[1]).sort()).toEqual([
-		"view 1 of the class)",
-		"view 2 of the class)",
-		"view 3 of the class)",
+		"view 1 of the module)",
+		"view 2 of the module)",
+		"view 3 of the module)",
 	]);
 });
 
@@ -64,13 +106,11 @@ test("different module text is a different module, even for one class", async ()
 	const a = await open_widget(t.manager, { _esm: counting("one"), name: "a" });
 	const b = await open_widget(t.manager, { _esm: counting("two"), name: "b" });
 	const views = [await display(t.manager, a.model), await display(t.manager, b.model)];
-	await until(() =>
-		expect(views.map((v) => v.el.textContent)).toEqual(["one a (view 1 of the class)", "two b (view 1 of the class)"]),
-	);
+	await until(() => expect(texts_of(views)).toEqual(["one a (view 1 of the module)", "two b (view 1 of the module)"]));
 	expect(log.filter((line) => line.includes("module ran")).sort()).toEqual(["one module ran", "two module ran"]);
 });
 
-test("a new _esm swaps every model of the class, imported once, and the old module is let go", async () => {
+test("a new _esm swaps every model of the class, and the old text is let go", async () => {
 	const log = fresh_log();
 	const before = shared_modules();
 	const old = counting("v1");
@@ -82,16 +122,19 @@ test("a new _esm swaps every model of the class, imported once, and the old modu
 	const next = counting("v2");
 	await a.comm.update({ _esm: next });
 	await b.comm.update({ _esm: next });
-	await until(() =>
-		expect(views.map((v) => v.el.textContent)).toEqual(["v2 a (view 1 of the class)", "v2 b (view 2 of the class)"]),
-	);
-	expect(log.filter((line) => line.includes("module ran"))).toEqual(["v1 module ran", "v2 module ran"]);
+	await until(() => expect(texts_of(views)).toEqual(["v2 a (view 1 of the module)", "v2 b (view 1 of the module)"]));
+	expect(log.filter((line) => line.includes("module ran"))).toEqual([
+		"v1 module ran",
+		"v1 module ran",
+		"v2 module ran",
+		"v2 module ran",
+	]);
 	expect(log).toContain("v1 initialize cleanup a");
 	expect(log).toContain("v1 initialize cleanup b");
 	expect(shared_modules()).toBe(before + 1); // v2 only
 });
 
-test("when the last model of a class closes, the module goes; a new model imports it again", async () => {
+test("when the last model of a text closes, its Blob goes; a new model imports it again", async () => {
 	const log = fresh_log();
 	const before = shared_modules();
 	const esm = counting();
@@ -105,7 +148,12 @@ test("when the last model of a class closes, the module goes; a new model import
 	expect(shared_modules()).toBe(before);
 	const c = await open_widget(t.manager, { _esm: esm, name: "c" });
 	await until(() => expect(log).toContain("v1 initialize c"));
-	expect(log.filter((line) => line.includes("module ran"))).toEqual(["v1 module ran", "v1 module ran"]);
+	expect(log.filter((line) => line.includes("module ran"))).toEqual([
+		"v1 module ran",
+		"v1 module ran",
+		"v1 module ran",
+	]);
+	expect(shared_modules()).toBe(before + 1);
 	await c.model.close();
 });
 

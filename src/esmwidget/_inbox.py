@@ -21,6 +21,7 @@ from ._protocol import (
     PROTECTED_KEYS,
     PROTECTED_PREFIXES,
     PYTHON_ERROR_KIND,
+    VIEW_COUNT,
     CommandResponse,
 )
 
@@ -44,8 +45,11 @@ Send = Callable[[Any, Sequence[Any]], None]
 
 
 def is_protected(key: str) -> bool:
-    """Code, style and identity keys, which a front end may never write (docs/protocol.md)."""
-    return key in PROTECTED_KEYS or key.startswith(PROTECTED_PREFIXES)
+    """Code, style and identity keys, which a front end may never write (docs/protocol.md).
+
+    `_view_count` is the exception: the page's views count themselves in it.
+    """
+    return key in PROTECTED_KEYS or (key.startswith(PROTECTED_PREFIXES) and key != VIEW_COUNT)
 
 
 def register(callbacks: list[MsgCallback], callback: MsgCallback, *, remove: bool) -> None:

@@ -35,8 +35,11 @@ SAME_AS = "esmwidget_same_as"
 SAME_AS_MIN_LENGTH = 128
 
 # Keys a front end may never write (docs/protocol.md, "Security"): code, style and identity.
-PROTECTED_KEYS = frozenset({"_esm", "_css", "_anywidget_id", "_view_count"})
+PROTECTED_KEYS = frozenset({"_esm", "_css", "_anywidget_id"})
 PROTECTED_PREFIXES = ("_model_", "_view_")
+# The identity key the page does write: ipywidgets' views count themselves in `_view_count`
+# when Python set it to a number (plotly's FigureWidget does, to learn it is displayed).
+VIEW_COUNT = "_view_count"
 
 # A reference to another widget in state, as ipywidgets writes it; anywidget 0.11 wrote the
 # second form, which is still read.

@@ -24,7 +24,14 @@ from ._hosts import mimebundle
 from ._inbox import MsgCallback, call_each, is_protected, locked, register, route, same_in_js
 from ._pace import pacer
 from ._parts import Uploads
-from ._protocol import HMR_ERROR_KIND, HMR_OK_KIND, REFUSED_KIND, Refusal, RefusedMsg
+from ._protocol import (
+    HMR_ERROR_KIND,
+    HMR_OK_KIND,
+    PROTECTED_PREFIXES,
+    REFUSED_KIND,
+    Refusal,
+    RefusedMsg,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -378,7 +385,7 @@ class Sync:
 
 def not_synced(key: str, owner: str, known: Iterable[str]) -> Refusal:
     """The page may not write `key`: `owner` syncs only `known` (and a close match, if any)."""
-    names = sorted(k for k in known if not is_protected(k))
+    names = sorted(k for k in known if not k.startswith(PROTECTED_PREFIXES) and not is_protected(k))
     close = [] if len(key) > 100 else difflib.get_close_matches(key, names, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     listed = clip(", ".join(map(repr, names)), 200) or "none"

@@ -69,11 +69,20 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
         cls = type(self)
         return f"{cls.__module__}.{cls.__qualname__}"
 
-    def __init__(self, **kwargs: Any) -> None:
-        # The link exists before the traits are set (notify_change reads it), and opens after.
-        link = self._esmwidget_link = Sync(
+    def setup_instance(self, *args: Any, **kwargs: Any) -> None:
+        """Give the instance its link before any trait is set (traitlets calls this in ``__new__``).
+
+        notify_change reads the link, and a subclass may set traits or register `on_msg`
+        callbacks before it calls ``super().__init__()``, as ipywidgets allows; the link opens
+        the comm in ``__init__``, so such values go out with the first state.
+        """
+        self._esmwidget_link = Sync(
             self, label="?", subject=lambda: self, commands=self._esmwidget_commands
         )
+        super().setup_instance(*args, **kwargs)
+
+    def __init__(self, **kwargs: Any) -> None:
+        link = self._esmwidget_link
         super().__init__(**kwargs)
         link.label = self._anywidget_id
         link.open(self._esmwidget_asset_sources())

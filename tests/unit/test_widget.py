@@ -187,7 +187,6 @@ def test_every_rejected_value_is_reported_to_the_page(comms):
         "_model_name",
         "_model_module_version",
         "_view_name",
-        "_view_count",
     ],
 )
 def test_front_end_cannot_write_code_style_or_identity(comms, caplog, key):
@@ -216,6 +215,42 @@ def test_front_end_cannot_write_code_style_or_identity(comms, caplog, key):
         },
     ]
     assert f"refused a front-end write to {key!r}" in caplog.text
+
+
+def test_the_page_counts_views_in_view_count_when_python_set_a_number(comms, caplog):
+    # ipywidgets' views add one to `_view_count` when displayed and take one off when removed,
+    # if Python set it to a number (plotly's FigureWidget does): taken, never reported.
+    w = Counter()
+    w._view_count = 0
+    page = FrontEnd(w)
+    comms[0].sent.clear()
+    with caplog.at_level(logging.INFO, "esmwidget"):
+        page.set(_view_count=1)
+        page.set(_view_count=2)
+        page.set(_view_count=1)
+    assert w._view_count == 1
+    assert page.refused == []
+    assert [m["method"] for m in comms[0].messages()] == ["echo_update"] * 3
+    assert "_view_count" not in caplog.text
+
+
+def test_a_trait_set_before_super_init_goes_out_with_the_first_state(comms):
+    class Early(Counter):
+        def __init__(self, **kwargs):
+            self._css = ".early { color: red }"
+            self.count = 5
+            self.on_msg(lambda widget, content, buffers: seen.append(content))
+            super().__init__(**kwargs)
+
+    seen: list[object] = []
+    w = Early(label="x")
+    [opening] = comms[0].sent
+    state = opening.data["state"]
+    assert (state["_css"], state["count"], state["label"]) == (".early { color: red }", 5, "x")
+    FrontEnd(w).send({"hello": 1})
+    assert seen == [{"hello": 1}]
+    w.count = 6
+    assert comms[0].messages()[-1]["state"] == {"count": 6}
 
 
 def test_unknown_and_unsynced_keys_are_ignored(comms, caplog):
