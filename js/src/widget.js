@@ -168,6 +168,25 @@ export class AnyModel extends DOMWidgetModel {
 const mounts = new WeakMap();
 
 export class AnyView extends DOMWidgetView {
+	/** @param {import("@jupyter-widgets/base").WidgetView.IInitializeParameters} parameters */
+	initialize(parameters) {
+		super.initialize(parameters);
+		// The base class counts a displayed view in `_view_count` when Python set it to a number
+		// (ipywidgets' rule; plotly's FigureWidget relies on it). Python's update that sets it may
+		// still wait behind the module's load when the view is displayed: count it once applied,
+		// which is before the first render. The base class takes it off again at `remove`.
+		this.once("displayed", () => {
+			if (typeof this.model.get("_view_count") === "number") return; // counted already
+			const mount = mounts.get(this);
+			mount?.rendered.then(() => {
+				const count = this.model.get("_view_count");
+				if (mounts.get(this) !== mount || typeof count !== "number") return;
+				this.model.set("_view_count", count + 1);
+				this.model.save_changes();
+			});
+		});
+	}
+
 	render() {
 		mounts.set(this, runtime(this.model).mount(this.el));
 	}

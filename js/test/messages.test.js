@@ -189,3 +189,33 @@ test("a Python message handler that raised is shown above every view, which keep
 		"Traceback ...",
 	);
 });
+
+test("views displayed while Python's _view_count waits behind the load are counted once it applies", async () => {
+	// ipywidgets' views count themselves in `_view_count` when Python set it to a number; here
+	// Python's number arrives while `initialize` still runs, after the views were displayed.
+	const slow = gate();
+	/** @type {any} */ (globalThis).slow_count = slow.promise;
+	const { model, comm } = await open_widget(t.manager, {
+		_esm: `export default {
+			async initialize() { await globalThis.slow_count; },
+			render({ model, el }) { el.textContent = "views " + model.get("_view_count"); },
+		};`,
+	});
+	await comm.update({ _view_count: 0 });
+	const views = [await display(t.manager, model), await display(t.manager, model)];
+	for (const view of views) view.trigger("displayed");
+	expect(model.get("_view_count")).toBe(null);
+	slow.open();
+	await until(() => expect(model.get("_view_count")).toBe(2));
+	const sent = comm.updates().map((m) => m.data.state._view_count);
+	expect(sent).toEqual([1, 2]);
+	// Removed views count down again (the base class's own rule).
+	views[0].remove();
+	expect(model.get("_view_count")).toBe(1);
+	// Displayed once Python's number is there: counted by the base class, not twice.
+	const third = await display(t.manager, model);
+	third.trigger("displayed");
+	await until(() => expect(model.get("_view_count")).toBe(2));
+	await sleep(20);
+	expect(model.get("_view_count")).toBe(2);
+});
