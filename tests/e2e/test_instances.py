@@ -28,7 +28,8 @@ export default {
     if (engine) return;
     const canvas = document.createElement("div");
     canvas.className = "engine";
-    engine = { canvas, draw() { canvas.textContent = `${model.get("name")}: ${model.get("count")}`; } };
+    const draw = () => { canvas.textContent = `${model.get("name")}: ${model.get("count")}`; };
+    engine = { canvas, draw };
     model.on("change:count", () => engine.draw());
     canvas.onclick = () => { model.set("count", model.get("count") + 1); model.save_changes(); };
   },
