@@ -1,4 +1,4 @@
-# Benchmarks, esmwidget against anywidget (issue 7); see docs/performance.md.
+# Benchmarks, esmwidget against anywidget; see docs/performance.md.
 PYTHON ?= python3
 BENCH_VENV := benchmarks/.venv
 BENCH_PY := $(BENCH_VENV)/bin/python
@@ -40,7 +40,7 @@ bench-browser: bench-browser-setup
 bench-browser-tiny: bench-browser-setup
 	$(BENCH_PY) benchmarks/browser.py --tiny --json benchmarks/results-browser-tiny.json $(BENCH_ARGS)
 
-# The user documentation (issue 8): a strict MkDocs build into build/site (gitignored).
+# The user documentation: a strict MkDocs build into build/site (gitignored).
 # `make docs-serve` previews it with live reload. Needs the docs extra: pip install -e '.[docs]'.
 MKDOCS ?= .venv/bin/mkdocs
 

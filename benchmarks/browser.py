@@ -1,4 +1,4 @@
-"""Browser figures: esmwidget against anywidget, real JupyterLab in headless Chromium (issue 7).
+"""Browser figures: esmwidget against anywidget, real JupyterLab in headless Chromium.
 
 Usage::
 

@@ -1,4 +1,4 @@
-"""Python-side benchmarks: esmwidget against anywidget, in fresh processes, alternating (issue 7).
+"""Python-side benchmarks: esmwidget against anywidget, in fresh processes, alternating.
 
 Usage::
 
@@ -64,7 +64,7 @@ FIGURES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
     ),
 }
 
-# (figure, metric, largest esmwidget/anywidget ratio of the medians) from issue 7.
+# (figure, metric, largest esmwidget/anywidget ratio of the medians): docs/performance.md#targets.
 RATIO_TARGETS = [
     ("import", "wall_ms", 0.35),
     ("construct", "wall_ms", 0.3),
@@ -207,7 +207,7 @@ def summarize(
 
 
 def target_lines(rows: list[dict], sizes: dict[str, int]) -> list[str]:
-    """Issue 7's targets, each with the figure it was judged on and whether it is met."""
+    """The targets, each with the figure it was judged on and whether it is met."""
     by_key = {(r["figure"], r["metric"]): r for r in rows}
     lines = []
     for figure, metric, limit in RATIO_TARGETS:

@@ -1,4 +1,4 @@
-"""The project templates of `esmwidget create` (issue 6).
+"""The project templates of `esmwidget create`.
 
 Fast: each template's file list against its snapshot in ``tests/snapshots/templates/`` (rewrite
 them with ``UPDATE_SNAPSHOTS=1 pytest tests/test_templates.py``, then review the diff), every

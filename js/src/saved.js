@@ -1,4 +1,4 @@
-// Saved widget state carries each distinct `_esm`/`_css` text once (issue 7, ANCHOR defect 15).
+// Saved widget state carries each distinct `_esm`/`_css` text once.
 //
 // The manager's `serialize_state` (what JupyterLab writes into a notebook's metadata) calls
 // `model.serialize(model.get_state())` for every model in one synchronous pass. Within a pass,

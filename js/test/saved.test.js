@@ -1,4 +1,4 @@
-// Saved widget state carries each distinct `_esm`/`_css` text once (issue 7, ANCHOR defect 15):
+// Saved widget state carries each distinct `_esm`/`_css` text once:
 // the real `serialize_state` JupyterLab saves with, restored by the real `ManagerBase.set_state`.
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
 import { serialize_state } from "@jupyter-widgets/base-manager";

@@ -132,7 +132,7 @@ class Channel:
         try:
             self._on_message((method, data, buffers))
         except Exception:
-            # Front-end input must never raise into the kernel (issue #2, "Bad input").
+            # Front-end input must never raise into the kernel (docs/protocol.md, "Security").
             logger.exception("esmwidget: error while handling a %s message", shorten(method))
 
     def _peer_closed(self, msg: dict[str, Any]) -> None:

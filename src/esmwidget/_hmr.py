@@ -228,7 +228,7 @@ class Watcher:
                         return
                     self._dispatch(changes)
             except Exception:
-                # Never let the watcher die or raise into the kernel (issue #4, "Bad input").
+                # Never let the watcher die or raise into the kernel (docs/protocol.md, "Security").
                 logger.exception("esmwidget HMR: watching %s failed; retrying", roots)
                 stop.wait(0.5)
                 # A watched directory that was deleted is dropped; its parent's watch (build

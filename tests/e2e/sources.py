@@ -1,4 +1,4 @@
-"""Cell sources the browser tests type into notebooks (issue 3's proof list)."""
+"""Cell sources the browser tests type into notebooks (the core proofs)."""
 
 # ruff: noqa: E501 - the ES modules are quoted as a user would paste them (the counter verbatim)
 
@@ -148,7 +148,7 @@ display(FromPath()); display(FromUrl())
 """
 
 
-# -- hot reload (issue 4) ---------------------------------------------------------------------
+# -- hot reload ---------------------------------------------------------------------
 
 # A counter whose label text comes from the file: `hmr_esm("beta")` shows "beta <count>".
 _HMR_ESM = """export default {
@@ -209,7 +209,7 @@ def vfile_cell(label: str) -> str:
     return "%%vfile widget.js\n" + hmr_esm(label)
 
 
-# -- widgets from plain objects (issue 5) -----------------------------------------------------
+# -- widgets from plain objects -----------------------------------------------------
 
 # `button.obj` shows and increments `value`; `button.bad` sets a string into it; `span.seen`
 # lists every value the view has shown, so a rejected value and its correction are both visible.

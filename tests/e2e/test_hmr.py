@@ -1,4 +1,4 @@
-"""Issue 4's proof in a real JupyterLab page: hot reload of file-backed `_esm`/`_css` and `%%vfile`.
+"""The proof in a real JupyterLab page: hot reload of file-backed `_esm`/`_css` and `%%vfile`.
 
 The test process edits the files on disk, as an editor would, while the browser shows the widget.
 No cell is re-run for a save to show, and the widget's Python state survives every reload.

@@ -1,4 +1,4 @@
-"""Issue 4, build directories: a widget whose `_esm`/`_css` is esbuild's output directory.
+"""Build directories: a widget whose `_esm`/`_css` is esbuild's output directory.
 
 esbuild splits the widget into an entry, a shared chunk and a lazily imported chunk, and writes
 the CSS next to them. The widget shows its label from the shared chunk, asks the lazy chunk

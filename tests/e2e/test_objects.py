@@ -1,4 +1,4 @@
-"""Issue 5's proof in a real JupyterLab page: plain Python objects displayed and synced as widgets.
+"""The proof in a real JupyterLab page: plain Python objects displayed and synced as widgets.
 
 A psygnal evented dataclass (`esmwidget.experimental.dataclass`) follows Python changes by
 itself; a plain pydantic v2 model (`esmwidget.experimental.widget`) emits no events, so its

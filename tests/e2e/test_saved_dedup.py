@@ -1,4 +1,4 @@
-"""Saved widget state carries each module once (issue 7, ANCHOR defect 15), and restores from it.
+"""Saved widget state carries each module once, and restores from it.
 
 JupyterLab saves every live model's state into the notebook when "Save Widget State
 Automatically" is on. N widgets of one class used to save N copies of its `_esm` and `_css`; the

@@ -1,4 +1,4 @@
-"""Issue 6's proof in a real JupyterLab page: a widget from an installed generated package.
+"""The proof in a real JupyterLab page: a widget from an installed generated package.
 
 `esmwidget create` renders each template; pip builds the project's wheel (the typescript and
 react ones run npm and esbuild through hatch-jupyter-builder) and installs it, without

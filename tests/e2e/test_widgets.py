@@ -1,4 +1,4 @@
-"""Issue 3's proof list in a real JupyterLab (and Notebook 7) page, driven as a user would."""
+"""The core proofs in a real JupyterLab (and Notebook 7) page, driven as a user would."""
 
 from __future__ import annotations
 

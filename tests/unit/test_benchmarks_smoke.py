@@ -1,4 +1,4 @@
-"""The benchmark command runs end to end at tiny sizes; no timings are asserted (issue 7)."""
+"""The benchmark command runs end to end at tiny sizes; no timings are asserted."""
 
 import importlib.util
 import json

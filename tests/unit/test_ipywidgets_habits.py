@@ -1,5 +1,5 @@
 """Code written for ipywidgets (and so for anywidget) works unchanged: the custom-message hook,
-`get_state(drop_defaults=...)`, and `read_only` traits that the module writes (issue 15)."""
+`get_state(drop_defaults=...)`, and `read_only` traits that the module writes."""
 
 from __future__ import annotations
 
