@@ -1,40 +1,15 @@
-// One Runtime per model: loads `_esm` into generations, runs `initialize` once per generation
-// and `render` once per mount, and tears each lifetime down through its AbortSignal.
+// One Runtime per model: owns the model's lifetime (its mounts, incoming messages, stylesheet
+// and loader messages) and replaces its module generation (generation.js) when `_esm` changes.
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
-/** @import { ChildWidget, Cleanup, Experimental, Host, LoaderEvent, OwnMessage, WidgetDef, AnyWidget } from "./types.js" */
-import { entry_of, instantiate } from "./afm.js";
+/** @import { ChildWidget, Experimental, Host, OwnMessage } from "./types.js" */
+/** @import { Binding, Mount } from "./generation.js" */
 import * as css from "./css.js";
-import { remove_errors, show_error, TITLES, WidgetError, widget_error } from "./errors.js";
+import { remove_errors, show_error, TITLES, WidgetError } from "./errors.js";
+import { Generation, run_cleanup } from "./generation.js";
 import { Commands } from "./invoke.js";
-import { ImportFailure, import_esm } from "./load.js";
 import { ANYWIDGET_REF, COMMAND_RESPONSE, HMR_ERROR, HMR_OK, IPY_MODEL, PYTHON_ERROR, REFUSED } from "./messages.js";
 import { model_proxy } from "./model.js";
-import { missing_asset, text_of } from "./saved.js";
-
-/**
- * One loaded module and its `initialize`; replaced as a whole when `_esm` changes.
- *
- * @typedef {object} Generation
- * @property {AbortController} controller aborted when the generation is replaced or the model closes
- * @property {WidgetDef | null} widget
- * @property {WidgetError | null} error shown in every mount instead of rendering
- * @property {Cleanup | undefined} cleanup returned by `initialize`
- * @property {unknown} exports returned by `initialize` when it is not a function (anywidget 0.11)
- * @property {string | null} url the module's URL or sourceURL, to find positions in stack traces
- * @property {() => void} release lets go of the module text, which the other models of the class
- * import too (load.js)
- */
-
-/**
- * One element the widget renders into: a view's `el`, or a `host.getWidget` target.
- *
- * @typedef {object} Mount
- * @property {HTMLElement} el
- * @property {AbortController} controller aborted when the mount is removed
- * @property {Generation | null} generation the generation last rendered into `el`
- * @property {Cleanup | undefined} cleanup returned by `render`
- * @property {Promise<void>} rendered settles when the latest render call has
- */
+import { text_of } from "./saved.js";
 
 /** @type {WeakMap<WidgetModel, Runtime>} */
 const runtimes = new WeakMap();
@@ -58,8 +33,10 @@ export class Runtime {
 		/** Code runs only once active: at once with a live comm, else at the first render. */
 		this.active = false;
 		this.closed = false;
-		/** @type {Generation | null} */
+		/** @type {Generation | null} the generation the mounts show */
 		this.generation = null;
+		/** @type {Generation | null} the generation whose `initialize` runs, if any */
+		this.loading = null;
 		/** @type {Set<Mount>} */
 		this.mounts = new Set();
 		/** Module loads, one at a time in order; settles when all scheduled ones have. */
@@ -108,10 +85,16 @@ export class Runtime {
 	 * `initialize` (or one awaiting a command reply) never holds up the kernel connection.
 	 * Otherwise it settles once the message is applied, as the base class's does.
 	 *
+	 * A message that brings a new `_esm` ends a generation whose `initialize` has not settled, so
+	 * that a stuck `initialize` never holds up the new module (nor the messages queued behind
+	 * it); a settled generation keeps its views until the new module has loaded.
+	 *
 	 * @param {() => Promise<void>} handle
+	 * @param {boolean} [new_module] whether the message sets `_esm`
 	 * @returns {Promise<void>}
 	 */
-	queue_message(handle) {
+	queue_message(handle, new_module = false) {
+		if (new_module && this.loading?.initializing) this.loading.controller.abort();
 		if (this.loads > 0) {
 			this.waiting.push(handle);
 			return Promise.resolve();
@@ -142,36 +125,18 @@ export class Runtime {
 		}
 	}
 
-	/** @param {LoaderEvent} event */
-	apply_event(event) {
-		switch (event.type) {
-			case "esm-update":
-				if (this.active) this.#schedule(() => this.#load());
-				return;
-			case "css-update":
-				if (this.css_key !== null) css.update(this.css_key, text_of(this.model, "_css"));
-				return;
-			case "hmr-error": {
-				const detail = event.path ? `${event.message} (${event.path})` : event.message;
-				const error = new WidgetError(this.id, "hmr", "hot reload failed", { detail });
-				this.hmr_error = { key: event.key, error };
-				console.error(error.message, detail);
-				for (const mount of this.mounts) show_error(mount.el, error, { keep_content: true });
-				return;
-			}
-			case "hmr-ok":
-				this.clear_hmr_error(event.key);
-				return;
-			default: {
-				/** @type {never} */
-				const unknown = event;
-				throw new Error(`[esmwidget] unknown loader event: ${JSON.stringify(unknown)}`);
-			}
-		}
+	/** Python sent a new `_esm`: load it into a new generation (once active). */
+	esm_changed() {
+		if (this.active) this.#schedule(() => this.#load());
+	}
+
+	/** Python sent a new `_css`: restyle in place. */
+	css_changed() {
+		if (this.css_key !== null) css.update(this.css_key, text_of(this.model, "_css"));
 	}
 
 	/**
-	 * A custom message meant for the loader.
+	 * A custom message meant for the loader: the one switch over them.
 	 *
 	 * @param {OwnMessage} message
 	 * @param {DataView[]} buffers
@@ -181,14 +146,9 @@ export class Runtime {
 			case COMMAND_RESPONSE:
 				return this.commands.receive(message, buffers);
 			case HMR_ERROR:
-				return this.apply_event({
-					type: "hmr-error",
-					key: message.key ?? "_esm",
-					message: message.message,
-					path: message.path,
-				});
+				return this.#hmr_failed(message);
 			case HMR_OK:
-				return this.apply_event({ type: "hmr-ok", key: message.key ?? "_esm" });
+				return this.clear_hmr_error(message.key ?? "_esm");
 			case PYTHON_ERROR:
 				return this.#python_error(message);
 			case REFUSED:
@@ -199,6 +159,19 @@ export class Runtime {
 				throw new Error(`[esmwidget] unknown message: ${JSON.stringify(unknown)}`);
 			}
 		}
+	}
+
+	/**
+	 * The kernel could not hot-reload a file: say so above every view, which keeps working.
+	 *
+	 * @param {import("./types.js").HmrErrorMessage} message
+	 */
+	#hmr_failed(message) {
+		const detail = message.path ? `${message.message} (${message.path})` : message.message;
+		const error = new WidgetError(this.id, "hmr", "hot reload failed", { detail });
+		this.hmr_error = { key: message.key ?? "_esm", error };
+		console.error(error.message, detail);
+		for (const mount of this.mounts) show_error(mount.el, error, { keep_content: true });
 	}
 
 	/**
@@ -237,8 +210,8 @@ export class Runtime {
 	}
 
 	/**
-	 * Python sent `key` (`_esm` or `_css`) again, changed or not, or reported its file back: drop
-	 * the hot reload error about it.
+	 * The one place a hot reload error goes: Python sent `key` (`_esm` or `_css`) again, changed
+	 * or not (widget.js), or reported its file back (`esmwidget-hmr-ok`).
 	 *
 	 * @param {string} key
 	 */
@@ -315,124 +288,53 @@ export class Runtime {
 			});
 	}
 
-	/** Import the current `_esm`, replace the generation, initialize, re-render every mount. */
+	/** Import the current `_esm` into a new generation, retire the old one, initialize, render. */
 	async #load() {
 		if (this.closed) return;
-		const id = this.id;
-		const esm = text_of(this.model, "_esm");
-		const controller = new AbortController();
-		/** @type {Generation} */
-		const next = {
-			controller,
-			widget: null,
-			error: null,
-			cleanup: undefined,
-			exports: undefined,
-			url: null,
-			release: () => {},
-		};
-		/** @type {AnyWidget | null} */
-		let entry = null;
-		try {
-			const missing = missing_asset(this.model);
-			if (missing) throw new WidgetError(id, "load", missing.message, { detail: missing.detail });
-			if (!esm.trim()) {
-				throw new WidgetError(id, "module", "_esm is empty. Set it to module source or an http(s) URL.");
-			}
-			const imported = import_esm(esm, id);
-			next.release = imported.release;
-			const loaded = await imported.loaded;
-			next.url = loaded.url;
-			entry = entry_of(loaded.namespace, id);
-		} catch (error) {
-			next.error =
-				error instanceof ImportFailure
-					? widget_error(error.cause, id, "load", error.url, error.position)
-					: widget_error(error, id, "load", null);
-		}
+		const next = await Generation.load(this.#binding);
 		await this.#retire();
 		if (this.closed) {
 			next.release();
 			return;
 		}
 		this.generation = next;
-		this.clear_hmr_error("_esm");
-		if (entry) {
-			try {
-				next.widget = await instantiate(entry, id);
-				const result = await next.widget.initialize?.({
-					model: model_proxy(this.model, controller.signal),
-					signal: controller.signal,
-					experimental: this.#experimental(controller.signal),
-				});
-				if (typeof result === "function") next.cleanup = /** @type {Cleanup} */ (result);
-				else next.exports = result;
-			} catch (error) {
-				next.error = widget_error(error, id, "initialize", next.url);
-			}
-			if (this.closed || controller.signal.aborted) {
-				// Closed while initialize ran: dispose already retired this generation.
-				await run_cleanup(next.cleanup, id, "initialize");
-				return;
-			}
-		}
+		this.loading = next;
+		await next.initialize();
+		if (this.loading === next) this.loading = null;
+		if (this.closed || next.aborted) return;
 		if (next.error) console.error(next.error.message, next.error.detail, next.error.cause ?? "");
 		await this.#drain(1);
-		if (this.closed || controller.signal.aborted) return;
+		if (this.closed || next.aborted) return;
 		for (const mount of this.mounts) mount.rendered = this.#render(mount);
 	}
 
-	/** Abort the current generation and await its cleanups: views first, then `initialize`'s. */
+	/** What a generation needs from this runtime. @returns {Binding} */
+	get #binding() {
+		return {
+			model: this.model,
+			id: this.id,
+			experimental: (signal) => this.#experimental(signal),
+			host: (signal) => this.#host(signal),
+		};
+	}
+
+	/** End the current generation and await its cleanups. */
 	async #retire() {
 		const generation = this.generation;
 		if (!generation) return;
 		this.generation = null;
-		generation.controller.abort();
-		const cleanups = [];
-		for (const mount of this.mounts) {
-			if (mount.generation !== generation) continue;
-			cleanups.push(run_cleanup(mount.cleanup, this.id, "render"));
-			mount.cleanup = undefined;
-		}
-		await Promise.all(cleanups);
-		await run_cleanup(generation.cleanup, this.id, "initialize");
-		generation.release();
+		await generation.retire(this.mounts);
 	}
 
 	/**
-	 * Render the current generation into a mount, or its error.
+	 * Render the current generation into a mount, then the standing hot reload error.
 	 *
 	 * @param {Mount} mount
 	 */
 	async #render(mount) {
 		const generation = this.generation;
 		if (!generation) return;
-		mount.generation = generation;
-		mount.el.replaceChildren();
-		const render = generation.widget?.render;
-		if (generation.error) {
-			show_error(mount.el, generation.error);
-		} else if (render) {
-			const signal = AbortSignal.any([generation.controller.signal, mount.controller.signal]);
-			try {
-				const result = await render({
-					model: model_proxy(this.model, signal),
-					el: mount.el,
-					signal,
-					host: this.#host(signal),
-					experimental: this.#experimental(signal),
-				});
-				const cleanup = typeof result === "function" ? /** @type {Cleanup} */ (result) : undefined;
-				// Removed or replaced while rendering: clean up at once.
-				if (signal.aborted) await run_cleanup(cleanup, this.id, "render");
-				else mount.cleanup = cleanup;
-			} catch (error) {
-				if (signal.aborted) return;
-				const shown = widget_error(error, this.id, "render", generation.url);
-				console.error(shown.message, shown.detail, error);
-				show_error(mount.el, shown);
-			}
-		}
+		await generation.render(mount);
 		if (this.hmr_error && mount.generation === this.generation) {
 			show_error(mount.el, this.hmr_error.error, { keep_content: true });
 		}
@@ -523,21 +425,5 @@ export class Runtime {
 		if (ref.startsWith(IPY_MODEL)) id = ref.slice(IPY_MODEL.length);
 		else if (ref.startsWith(ANYWIDGET_REF)) id = ref.slice(ANYWIDGET_REF.length);
 		return this.model.widget_manager.get_model(id);
-	}
-}
-
-/**
- * Await a cleanup; its failure is a warning, never thrown.
- *
- * @param {Cleanup | undefined} cleanup
- * @param {string} id
- * @param {"initialize" | "render"} phase
- */
-async function run_cleanup(cleanup, id, phase) {
-	if (typeof cleanup !== "function") return;
-	try {
-		await cleanup();
-	} catch (error) {
-		console.warn(`[esmwidget] ${id}: the cleanup returned by ${phase}() failed`, error);
 	}
 }

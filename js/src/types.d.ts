@@ -184,13 +184,3 @@ export type OwnMessage =
 	| HmrOkMessage
 	| PythonErrorMessage
 	| RefusedMessage;
-
-// ---------------------------------------------------------------------------------------------
-// Loader events: state changes and messages, handled by one exhaustive switch (runtime.js)
-// ---------------------------------------------------------------------------------------------
-
-export type LoaderEvent =
-	| { type: "esm-update" }
-	| { type: "css-update" }
-	| { type: "hmr-error"; key: string; message: string; path?: string }
-	| { type: "hmr-ok"; key: string };

@@ -34,8 +34,8 @@ export class AnyModel extends DOMWidgetModel {
 	initialize(attributes, options) {
 		super.initialize(attributes, options);
 		const runtime = create_runtime(this);
-		this.on("change:_esm", () => runtime.apply_event({ type: "esm-update" }));
-		this.on("change:_css", () => runtime.apply_event({ type: "css-update" }));
+		this.on("change:_esm", () => runtime.esm_changed());
+		this.on("change:_css", () => runtime.css_changed());
 		// docs/protocol.md, "Security": a model restored from notebook metadata (no live comm) runs no code until
 		// a view of it renders. A model created by the kernel loads at once.
 		if (this.comm_live) runtime.activate();
@@ -59,13 +59,14 @@ export class AnyModel extends DOMWidgetModel {
 				return Promise.resolve();
 			}
 		}
-		return rt.queue_message(async () => {
-			await super._handle_comm_msg(msg);
-			const state = data.state;
-			if (data.method === "update" && typeof state === "object" && state) {
-				for (const key of ["_esm", "_css"]) if (key in state) rt.clear_hmr_error(key);
-			}
-		});
+		const state = data.method === "update" && typeof data.state === "object" && data.state ? data.state : {};
+		return rt.queue_message(
+			async () => {
+				await super._handle_comm_msg(msg);
+				for (const key of SHARED_KEYS) if (key in state) rt.clear_hmr_error(key);
+			},
+			"_esm" in state,
+		);
 	}
 
 	/**
@@ -164,7 +165,7 @@ export class AnyModel extends DOMWidgetModel {
 	}
 }
 
-/** @type {WeakMap<AnyView, import("./runtime.js").Mount>} */
+/** @type {WeakMap<AnyView, import("./generation.js").Mount>} */
 const mounts = new WeakMap();
 
 export class AnyView extends DOMWidgetView {

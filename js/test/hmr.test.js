@@ -1,7 +1,7 @@
 // A new _esm swaps the whole generation: old lifetimes end and are cleaned up first, the new
 // module initializes, every view re-renders, and the model state stays.
 import { expect, test } from "vitest";
-import { display, fresh_log, open_widget, per_test, until } from "./harness.js";
+import { display, fresh_log, gate, open_widget, per_test, until } from "./harness.js";
 
 const t = per_test();
 
@@ -97,4 +97,33 @@ test("a view created during a swap renders the new module once", async () => {
 	await until(() => expect(second.el.textContent).toBe("v2: 2"));
 	expect(second.el.dataset.rendered).toBe("1");
 	expect(first.el.textContent).toBe("v2: 2");
+});
+
+test("a new _esm replaces a module whose initialize never settles, and messages queued behind it arrive", async () => {
+	const log = fresh_log();
+	const stuck = gate();
+	/** @type {any} */ (globalThis).stuck_init = stuck.promise;
+	const { model, comm } = await open_widget(t.manager, {
+		value: 1,
+		_esm: `export default {
+			async initialize({ signal }) {
+				esmlog.push("stuck initialize start");
+				signal.addEventListener("abort", () => esmlog.push("stuck generation ended"));
+				await globalThis.stuck_init;
+				return () => esmlog.push("stuck cleanup after it settled");
+			},
+			render({ el }) { el.textContent = "stuck rendered"; },
+		};`,
+	});
+	const view = await display(t.manager, model);
+	await until(() => expect(log).toEqual(["stuck initialize start"]));
+	await comm.update({ _esm: version("fixed") });
+	await comm.update({ value: 7 });
+	await until(() => expect(view.el.textContent).toBe("fixed: 7"));
+	expect(log).toContain("stuck generation ended");
+	expect(view.el.textContent).not.toContain("stuck rendered");
+	// Settling late, the old initialize's cleanup runs at once.
+	stuck.open();
+	await until(() => expect(log).toContain("stuck cleanup after it settled"));
+	expect(view.el.textContent).toBe("fixed: 7");
 });

@@ -1,4 +1,4 @@
-"""Front end -> kernel: the routing that `AnyWidget` and described objects share."""
+"""Front end -> kernel: one `Inbox` per `Sync` routes each message the page sends to it."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import contextlib
 import logging
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ._buffers import put_buffers
 from ._clean import from_page, shorten
 from ._comm import Incoming
 from ._commands import Reply, run_command
-from ._parts import Uploads
 from ._protocol import (
     COMMAND_KIND,
     COMMAND_RESPONSE_KIND,
@@ -25,15 +24,18 @@ from ._protocol import (
     CommandResponse,
 )
 
+if TYPE_CHECKING:
+    from ._parts import Uploads
+    from ._sync import Sync
+
 __all__ = [
+    "Inbox",
     "MsgCallback",
     "call_each",
     "is_protected",
     "locked",
-    "no_reply",
     "register",
     "report_error",
-    "route",
     "same_in_js",
 ]
 
@@ -89,66 +91,70 @@ def same_in_js(a: Any, b: Any) -> bool:
 _NUMBERS = (int, float)
 
 
-def route(
-    incoming: Incoming,
-    *,
-    label: str,
-    owner: Any,
-    commands: dict[str, str],
-    on_custom: Callable[[Any, list[bytes]], None],
-    reply: Reply,
-    on_update: Callable[[dict[str, Any]], None],
-    on_request_state: Callable[[], None],
-    on_dropped: Callable[[list[str]], None],
-    tasks: set[Any],
-    uploads: Uploads,
-) -> None:
-    """Dispatch one front-end message; bad input is logged, never raised.
+class Inbox:
+    """The page -> kernel half of one `Sync`; bad input is logged, never raised.
 
-    ``update`` states arrive with their buffers put back; one that cannot be read is dropped
-    whole, and `on_dropped(keys)` sends the page Python's values of its keys. ``custom`` messages
-    go to a command (replying through `reply`) or to `on_custom(content, buffers)`; parts of a
-    large binary value go to `uploads`, and the update that names them gets them back as its
-    buffers. A handler that raises is logged and shown in the page (``esmwidget-python-error``).
+    ``update`` states arrive with their buffers put back and go through the owner's public
+    `set_state` (packages override it to intercept what the page sends); one that cannot be read
+    is dropped whole, and the page is sent Python's values of its keys. ``custom`` messages go to
+    a command, to the parts of a large binary value, or to the widget's custom-message handler.
+    A handler that raises is logged and shown in the page (``esmwidget-python-error``).
     """
-    method, data, buffers = incoming
-    if method == "update":
-        state = _update_state(label, data, buffers, uploads)
-        if isinstance(state, dict):
-            on_update(state)
-        elif state is not None:
-            on_dropped(state)
-    elif method == "request_state":
-        on_request_state()
-    elif method == "custom":
+
+    def __init__(self, sync: Sync) -> None:
+        self.sync = sync
+
+    def receive(self, incoming: Incoming) -> None:
+        """One message from the page."""
+        sync = self.sync
+        subject = sync.subject()
+        if subject is None:
+            return  # a described object that is gone
+        method, data, buffers = incoming
+        if method == "update":
+            state = _update_state(sync.label, data, buffers, sync.uploads)
+            if isinstance(state, dict):
+                sync.owner.set_state(state)
+            elif state is not None:
+                sync.correct(state)
+        elif method == "request_state":
+            sync.send_state()
+        elif method == "custom":
+            self.custom(subject, data.get("content"), buffers)
+        else:
+            logger.warning(
+                "esmwidget: %s ignored unknown comm method %s; expected update, request_state or "
+                "custom.",
+                sync.label,
+                shorten(method),
+            )
+
+    def custom(self, subject: Any, raw: Any, buffers: list[bytes]) -> None:
+        """A custom message: a command, a part of an upload, or the widget's own."""
+        sync = self.sync
         try:
-            content, _ = from_page(data.get("content"))
+            content, _ = from_page(raw)
         except (ValueError, RecursionError) as error:
             # No browser sends these as JSON; a reply could not carry them back either.
             why = str(error) if isinstance(error, ValueError) else "it is nested too deeply"
-            logger.warning("esmwidget: %s ignored a custom message: %s", label, why)
-            _refuse_command(data.get("content"), why, reply)
+            logger.warning("esmwidget: %s ignored a custom message: %s", sync.label, why)
+            _refuse_command(raw, why, sync.reply)
             return
-        if isinstance(content, dict) and content.get("kind") == COMMAND_KIND:
-            run_command(owner, commands, content, buffers, reply, tasks=tasks)
-            return
-        if isinstance(content, dict) and content.get("kind") == PART_KIND:
+        kind = content.get("kind") if isinstance(content, dict) else None
+        if kind == COMMAND_KIND:
+            run_command(subject, sync.commands, content, buffers, sync.reply, tasks=sync.tasks)
+        elif kind == PART_KIND:
             try:
-                uploads.add(content, buffers)
+                sync.uploads.add(content, buffers)
             except ValueError as error:
-                logger.warning("esmwidget: %s ignored a part of an upload: %s", label, error)
-            return
-        try:
-            on_custom(content, buffers)
-        except Exception as error:
-            report_error(label, _name(on_custom), error, reply)
-    else:
-        logger.warning(
-            "esmwidget: %s ignored unknown comm method %s; expected update, request_state or "
-            "custom.",
-            label,
-            shorten(method),
-        )
+                logger.warning("esmwidget: %s ignored a part of an upload: %s", sync.label, error)
+        else:
+            # ipywidgets' hook: a widget (or described object) may define it; else the callbacks.
+            handler = getattr(subject, "_handle_custom_msg", sync.dispatch)
+            try:
+                handler(content, buffers)
+            except Exception as error:
+                report_error(sync.label, _name(handler), error, sync.reply)
 
 
 def call_each(
@@ -173,11 +179,6 @@ def report_error(label: str, where: str, error: Exception, reply: Send) -> None:
     }
     with contextlib.suppress(Exception):  # a report must never raise into the kernel
         reply(content, [])
-
-
-def no_reply(content: Any, buffers: Sequence[Any] = ()) -> None:
-    """The reply of a widget whose comm is gone: nothing to send."""
-    del content, buffers
 
 
 def _name(function: Any) -> str:

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import _registry
 from ._clean import clip, from_page, shorten
-from ._comm import Channel, Incoming
+from ._comm import Channel
 from ._control import ensure_control_target
 from ._env import echo_enabled
 from ._hosts import mimebundle
-from ._inbox import MsgCallback, call_each, is_protected, locked, register, route, same_in_js
+from ._inbox import Inbox, MsgCallback, call_each, is_protected, locked, register, same_in_js
 from ._pace import pacer
 from ._parts import Uploads
 from ._protocol import (
@@ -48,6 +48,8 @@ MAX_REMEMBERED = 1000  # keys a page was told it may not write, per widget
 
 # `write` tells `apply_update` which keys it echoes: called once, before any observer runs.
 Echo = Callable[[Iterable[str]], None]
+# A trait's `to_json(value, widget)` serializer.
+ToJson = Callable[[Any, Any], Any]
 
 
 class Owner(Protocol):
@@ -119,13 +121,14 @@ class Sync:
         self.uploads = Uploads()  # large binary values arriving in parts
         # Keys the page was told it may not write: told once, however often it tries.
         self.refused_keys: set[str] = set()
+        self.inbox = Inbox(self)  # page -> kernel
 
     # -- opening and identity ------------------------------------------------------------------
 
     def open(self, sources: dict[str, Any] | None = None) -> Channel:
         """Open the comm with the full state; follow the hot-reload `sources` from then on."""
         channel = self.channel = Channel(
-            self.owner._esmwidget_read(None), self.receive, self.closed
+            self.owner._esmwidget_read(None), self.inbox.receive, self.closed
         )
         _registry.add(channel.comm_id, self.owner)
         ensure_control_target()
@@ -158,24 +161,39 @@ class Sync:
         if self.channel is not None:
             self.channel.send_state("update", self.owner._esmwidget_read(keys))
 
-    def changed(self, names: Iterable[str]) -> None:
-        """Python changed these keys: send them now, or at the end of the `hold_sync` block.
+    def changed(self, names: Sequence[str]) -> None:
+        """Python changed these keys: send them, the one place that decides how.
 
-        Faster than the server lets through, they go as soon as the pace allows (`_pace`).
+        They go now, at the end of the `hold_sync` block, or, faster than the server lets
+        through, as soon as the pace allows (`_pace`); a key the page is writing now is left to
+        `apply_update`, which answers for it.
         """
-        if not self.live:
+        channel = self.channel
+        if channel is None or channel.closed:
             return
         if self.hold_depth:
             self.held.update(dict.fromkeys(names))
             return
-        keys = [name for name in names if self.should_send(name)]
-        if not keys:
-            return
-        channel = self.channel
-        if channel is None or not channel.paced or pacer.allow():
-            self.send_now(keys)
+        if self.locks:
+            names = [name for name in names if self.should_send(name)]
+            if not names:
+                return
+        if channel.paced and not pacer.allow():
+            pacer.defer(self, names)
         else:
-            pacer.defer(self, keys)
+            self.send_now(names)
+
+    def set_by_python(self, name: str, value: Any, to_json: ToJson | None) -> None:
+        """A trait set: `changed`, with its fast path, the value sent as is (no state read)."""
+        channel = self.channel
+        if channel is None or channel.closed:
+            return
+        if self.hold_depth or self.locks:
+            self.changed((name,))
+        elif channel.paced and not pacer.allow():
+            pacer.defer(self, (name,))
+        else:
+            channel.send_update(name, value if to_json is None else to_json(value, self.owner))
 
     def should_send(self, name: str) -> bool:
         """False for a key the page is writing now (`apply_update` answers for those)."""
@@ -205,31 +223,9 @@ class Sync:
 
     def dispatch(self, content: Any, buffers: list[bytes]) -> None:
         """Hand a custom message to every callback; one that raises is reported to the page."""
-        call_each(self.callbacks, (self.subject(), content, buffers), self.label, self._reply)
+        call_each(self.callbacks, (self.subject(), content, buffers), self.label, self.reply)
 
     # -- page -> Python --------------------------------------------------------------------------
-
-    def receive(self, incoming: Incoming) -> None:
-        """One message from the page."""
-        subject = self.subject()
-        if subject is None:
-            return  # a described object that is gone
-        route(
-            incoming,
-            label=self.label,
-            owner=subject,
-            commands=self.commands,
-            # ipywidgets' hook: a widget (or described object) may define it; else the callbacks.
-            on_custom=getattr(subject, "_handle_custom_msg", self.dispatch),
-            reply=self._reply,
-            # Through the public method, as ipywidgets does: packages override set_state to
-            # intercept what the page sends (chunked uploads, renamed keys).
-            on_update=self.owner.set_state,
-            on_request_state=self.send_state,
-            on_dropped=self.correct,
-            tasks=self.tasks,
-            uploads=self.uploads,
-        )
 
     def apply_update(self, state: dict[str, Any]) -> None:
         """Apply what the page sent; views get Python's value where it kept another, and why."""
@@ -377,7 +373,7 @@ class Sync:
                 callback()
         self.on_closed.clear()
 
-    def _reply(self, content: Any, buffers: Sequence[Any] = ()) -> None:
+    def reply(self, content: Any, buffers: Sequence[Any] = ()) -> None:
         if self.channel is not None:
             pacer.flush()
             self.channel.send_custom(content, buffers)

@@ -13,7 +13,6 @@ from . import _registry
 from ._assets import PLACEHOLDER_ESM, Asset, live_source
 from ._inbox import MsgCallback
 from ._ipywidgets import announce
-from ._pace import pacer
 from ._protocol import MODEL_NAME, MODULE_NAME, VIEW_NAME, Refusal
 from ._sync import Echo, Sync, not_synced
 from ._traits import AnyWidgetMeta, AssetTrait
@@ -207,27 +206,14 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
 
     def notify_change(self, change: traitlets.Bunch) -> None:
         """Send a synced trait's new value to the front end, then run the observers."""
-        link = self._esmwidget_link
-        channel = link.channel
-        if channel is not None and not channel.closed:
+        if change.get("type") == "change":
             sync = self._esmwidget_sync
             if sync is None:
                 sync = _sync_table(type(self))
-            name = change["name"]
-            metadata = sync.get(name)
-            if metadata is not None and change.get("type") == "change":
-                if link.hold_depth:
-                    link.held[name] = None
-                elif link.locks:
-                    if link.should_send(name):
-                        link.send_state([name])
-                elif not channel.paced or pacer.allow():
-                    # The hot path (a Python-side set): send the new value without a state walk.
-                    to_json = metadata.get("to_json")
-                    value = change["new"]
-                    channel.send_update(name, value if to_json is None else to_json(value, self))
-                else:
-                    pacer.defer(link, [name])  # faster than the server lets through (_pace)
+            metadata = sync.get(change["name"])
+            if metadata is not None:
+                link = self._esmwidget_link
+                link.set_by_python(change["name"], change["new"], metadata.get("to_json"))
         super().notify_change(change)
 
     # -- what the link asks of this widget kind (_sync.Owner) -------------------------------

@@ -191,7 +191,6 @@ def test_under_marimo_updates_are_not_paced(marimo_comms, monkeypatch):
     from esmwidget import _pace  # noqa: PLC0415
 
     pacer = _pace.Pacer(rate=1, burst=1, timer=lambda delay, callback: None)
-    monkeypatch.setattr("esmwidget._widget.pacer", pacer)
     monkeypatch.setattr("esmwidget._sync.pacer", pacer)
     w = Counter()
     ui = marimo_comms.ui.anywidget(w)

@@ -40,8 +40,7 @@ def paced(comms, monkeypatch):
     clock = Clock()
     pacer = _pace.Pacer(rate=100, burst=10, clock=clock, timer=clock.timer)
     monkeypatch.setattr(_pace, "pacer", pacer)
-    for module in ("esmwidget._sync", "esmwidget._widget"):
-        monkeypatch.setattr(f"{module}.pacer", pacer)
+    monkeypatch.setattr("esmwidget._sync.pacer", pacer)  # the one place that decides to send
     monkeypatch.setattr("esmwidget._comm.paced", lambda comm: True)  # as in an ipykernel kernel
     return clock
 
@@ -119,7 +118,6 @@ def test_a_closed_widget_sends_nothing_later(comms, paced):
 def test_the_real_timer_thread_sends_the_last_value(comms, monkeypatch):
     pacer = _pace.Pacer(rate=1000, burst=5)
     monkeypatch.setattr("esmwidget._sync.pacer", pacer)
-    monkeypatch.setattr("esmwidget._widget.pacer", pacer)
     monkeypatch.setattr("esmwidget._comm.paced", lambda comm: True)
     w = Bar()
     for i in range(1, 201):
