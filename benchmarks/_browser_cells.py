@@ -135,12 +135,13 @@ MANY_ESM = """export default { render({ model, el }) {
 """
 
 
-def many_setup_cell(package: str) -> str:
+def many_setup_cell(package: str, *, shared: bool = False) -> str:
+    esm = "export const shareModule = true;\n" + MANY_ESM if shared else MANY_ESM
     return f"""import traitlets
 import {package} as pkg
 from IPython.display import display
 class Many(pkg.AnyWidget):
-    _esm = {MANY_ESM!r}
+    _esm = {esm!r}
     i = traitlets.Int(0).tag(sync=True)
 """
 

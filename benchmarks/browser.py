@@ -134,6 +134,13 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
         )
         for n in (20, 200, 1000)
     },
+    **{
+        f"shared_{n}": (
+            f"{n:,} views of one class whose module exports shareModule (one evaluation)",
+            ("ms",),
+        )
+        for n in (20, 200, 1000)
+    },
     "stream": (
         "{stream_sets:,} sets at {stream_rate:,}/s -> the last value in the DOM",
         (
@@ -478,7 +485,8 @@ def run_scale(
 ) -> None:
     """One cell displays N widgets of one class: time until all are laid out, the longest task,
     the page's heap, then a click on the last one until its own update is back. In esmwidget's
-    sessions, also N plain HTML outputs: what JupyterLab itself takes to show N outputs."""
+    sessions, also N plain HTML outputs (what JupyterLab itself takes to show N outputs) and N
+    views of a module that exports `shareModule` (one evaluation for all)."""
     for count in sizes.views:
         if package == PACKAGES[0]:
             with notebook_session(browser, server, f"floor-{count}-{repeat}.ipynb") as nb:
@@ -488,6 +496,16 @@ def run_scale(
                 nb.run(cells.html_cell(count), timeout=LONG)
                 t = wait_done(nb.page, timeout=LONG)
                 samples.add(f"floor_{count}", "ms", package, t["t1"] - t["t0"])
+            # The opt-in: the module evaluated once for every widget, as before each widget
+            # had its own evaluation (docs/front-end.md, "One module, many widgets").
+            name = f"shared-{count}-{repeat}.ipynb"
+            with notebook_session(browser, server, name) as nb:
+                nb.run("import json\n" + cells.many_setup_cell(package, shared=True))
+                settle(nb)
+                arm(nb.page, "keydown", "button.many", None, count=count)
+                nb.run(cells.many_cell(count), timeout=LONG)
+                t = wait_done(nb.page, timeout=LONG)
+                samples.add(f"shared_{count}", "ms", package, t["t1"] - t["t0"])
         figure = f"views_{count}"
         add = lambda metric, value: samples.add(figure, metric, package, value)  # noqa: E731, B023
         with notebook_session(browser, server, f"many-{package}-{count}-{repeat}.ipynb") as nb:
