@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from esmwidget._create import TEMPLATES, create
+from esmwidget._authoring.create import TEMPLATES, create
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "templates"

@@ -3,7 +3,7 @@
 /** A single-line http(s) URL; anything else is module source (the kernel's rule too). */
 export const URL_PATTERN = /^https?:\/\/\S+$/i;
 const SOURCE_URL = /\/\/[#@]\s*sourceURL=(\S+)/;
-/** The sourceURL the kernel gives a chunk it embeds (`esmwidget/_bundle.py`): folder/file. */
+/** The sourceURL the kernel gives a chunk it embeds (`esmwidget/_assets/bundle.py`): folder/file. */
 const CHUNK_URL = /^esmwidget:\/\/\/[^/]+\/[^/]+$/;
 
 /** @param {string} value */

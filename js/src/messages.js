@@ -1,5 +1,5 @@
 /** @import { CommandRequest, OwnMessage } from "./types.js" */
-// The wire constants the loader shares with the kernel (src/esmwidget/_protocol.py);
+// The wire constants the loader shares with the kernel (src/esmwidget/_wire/protocol.py);
 // tests/unit/test_wire.py checks that both sides agree.
 
 /** A reference to another widget in state, and the form anywidget 0.11 wrote. */

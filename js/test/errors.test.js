@@ -45,7 +45,7 @@ test("an import of a missing export is located too", async () => {
 });
 
 test("a syntax error in an embedded chunk names the chunk", async () => {
-	// What the kernel sends for a file-backed _esm whose entry imports ./chunk.js (esmwidget/_bundle.py).
+	// What the kernel sends for a file-backed _esm whose entry imports ./chunk.js (esmwidget/_assets/bundle.py).
 	const chunk = btoa("export const a = 1;\nlet x = ;\n//# sourceURL=esmwidget:///dist/chunk.js\n");
 	const { model } = await open_widget(t.manager, {
 		_esm: `import { a } from "data:text/javascript;base64,${chunk}";\nexport default {};\n`,

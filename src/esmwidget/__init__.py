@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._ipywidgets import install as _adapt_ipywidgets_when_imported
-from ._labextension import labextension_paths as _jupyter_labextension_paths
-from ._labextension import nbextension_paths as _jupyter_nbextension_paths
-from ._serialization import widget_serialization
-from ._traits import WidgetTrait
+from ._interop.ipywidgets import install as _adapt_ipywidgets_when_imported
+from ._interop.labextension import labextension_paths as _jupyter_labextension_paths
+from ._interop.labextension import nbextension_paths as _jupyter_nbextension_paths
 from ._version import __version__
-from ._widget import AnyWidget
+from ._widgets.serialization import widget_serialization
+from ._widgets.traits import WidgetTrait
+from ._widgets.widget import AnyWidget
 
 if TYPE_CHECKING:
-    from ._bundle import BundleError
-    from ._export import export_html, to_html
+    from ._assets.bundle import BundleError
+    from ._pages.export import export_html, to_html
 
 # ipywidgets' containers and links take esmwidget widgets once the user imports ipywidgets.
 _adapt_ipywidgets_when_imported()
@@ -22,7 +22,7 @@ _adapt_ipywidgets_when_imported()
 
 def load_ipython_extension(ipython: object) -> None:
     """``%load_ext esmwidget``: registers the ``%%vfile NAME`` cell magic and ``%clear_vfiles``."""
-    from ._magics import load_ipython_extension as load  # noqa: PLC0415 - psygnal on demand
+    from ._assets.magics import load_ipython_extension as load  # noqa: PLC0415 - psygnal on demand
 
     load(ipython)
 
@@ -45,11 +45,11 @@ def __getattr__(name: str) -> Any:
     # Exporting is rare: its modules (html, base64, importlib.resources) load on first use and
     # stay off `import esmwidget`; so does the build-directory reader.
     if name in ("export_html", "to_html"):
-        from . import _export  # noqa: PLC0415
+        from ._pages import export as _export  # noqa: PLC0415
 
         return getattr(_export, name)
     if name == "BundleError":  # the build-directory reader loads only for file-backed assets
-        from ._bundle import BundleError  # noqa: PLC0415
+        from ._assets.bundle import BundleError  # noqa: PLC0415
 
         return BundleError
     msg = f"module 'esmwidget' has no attribute {name!r}"

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._create import TEMPLATES, Project, create
+from ._authoring.create import TEMPLATES, Project, create
 
 __all__ = ["main"]
 

@@ -9,10 +9,10 @@ import types
 from collections.abc import Sequence
 
 from . import experimental
-from ._serialization import widget_serialization
-from ._traits import WidgetTrait
 from ._version import __version__
-from ._widget import AnyWidget
+from ._widgets.serialization import widget_serialization
+from ._widgets.traits import WidgetTrait
+from ._widgets.widget import AnyWidget
 
 __all__ = ["install_anywidget_alias"]
 
@@ -96,7 +96,7 @@ def install_anywidget_alias() -> None:
     sys.modules["anywidget.experimental"] = experimental
     sys.modules["anywidget.widget"] = widget
     sys.modules["anywidget._version"] = version
-    from ._anywidget_internals import modules  # noqa: PLC0415 - only with the alias
+    from ._interop.anywidget_internals import modules  # noqa: PLC0415 - only with the alias
 
     for name, module in modules().items():
         sys.modules[name] = module

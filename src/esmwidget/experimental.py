@@ -9,8 +9,8 @@ from typing import Any, TypeVar, overload
 
 from typing_extensions import dataclass_transform
 
-from ._commands import command
-from ._descriptor import MimeBundleDescriptor, model_for
+from ._sync.commands import command
+from ._widgets.descriptor import MimeBundleDescriptor, model_for
 
 __all__ = ["MimeBundleDescriptor", "command", "dataclass", "on_msg", "send", "widget"]
 

@@ -25,9 +25,9 @@ import comm
 import pytest
 from comm.base_comm import BaseComm, CommManager
 
-from ._buffers import put_buffers, remove_buffers
-from ._pace import pacer
-from ._protocol import (
+from ._sync.pace import pacer
+from ._wire.buffers import put_buffers, remove_buffers
+from ._wire.protocol import (
     COMMAND_KIND,
     COMMAND_RESPONSE_KIND,
     CONTROL_TARGET_NAME,

@@ -4,7 +4,7 @@ import queue
 
 import pytest
 
-from esmwidget._hmr import Watcher, set_watcher
+from esmwidget._assets.hmr import Watcher, set_watcher
 
 
 class ScriptedWatch:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from esmwidget._assets import resolve_asset
+from esmwidget._assets.assets import resolve_asset
 
 
 def test_inline_text_is_kept(tmp_path, monkeypatch):

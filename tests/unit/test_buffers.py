@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from esmwidget._buffers import put_buffers, remove_buffers
+from esmwidget._wire.buffers import put_buffers, remove_buffers
 
 
 def test_remove_buffers_walks_nested_dicts_and_lists():

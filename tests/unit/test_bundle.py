@@ -8,7 +8,7 @@ import pytest
 import traitlets
 
 import esmwidget
-from esmwidget._bundle import BundleError, find_entry, load
+from esmwidget._assets.bundle import BundleError, find_entry, load
 
 from .test_hmr import esm_updates, wait_until
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from esmwidget import _create
 from esmwidget.__main__ import main
-from esmwidget._create import TEMPLATES, check_name, create, suggest_name, templates_root
+from esmwidget._authoring import create as _create
+from esmwidget._authoring.create import TEMPLATES, check_name, create, suggest_name, templates_root
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ import traitlets
 
 import esmwidget
 from esmwidget import experimental as ex
-from esmwidget._vfiles import write_vfile
+from esmwidget._assets.vfiles import write_vfile
 from esmwidget.testing import CommandFailedError, FrontEnd
 
 # Objects without change events warn once per class; those tests are about other things.

@@ -10,7 +10,7 @@ import pytest
 import traitlets
 
 import esmwidget
-from esmwidget._nbconvert import foreign_views
+from esmwidget._pages.nbconvert import foreign_views
 
 ESM = "export default { render({ model, el }) { el.textContent = model.get('label'); } }"
 LONG_ESM = ESM + "\n// " + "padding " * 30

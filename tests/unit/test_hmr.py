@@ -7,8 +7,8 @@ import pytest
 import traitlets
 
 import esmwidget
-from esmwidget import _hmr
-from esmwidget._hmr import Watcher, set_watcher
+from esmwidget._assets import hmr as _hmr
+from esmwidget._assets.hmr import Watcher, set_watcher
 
 V1 = "export default { render({ el }) { el.textContent = 'v1' } }"
 V2 = "export default { render({ el }) { el.textContent = 'v2' } }"

@@ -188,10 +188,10 @@ def test_marimo_hands_out_a_real_comm_and_mo_ui_anywidget_syncs(marimo_comms):
 def test_under_marimo_updates_are_not_paced(marimo_comms, monkeypatch):
     # marimo has no Jupyter Server rate limit, and its comms are sent to from the cell's thread:
     # a fast loop goes straight through, with no pacer thread involved.
-    from esmwidget import _pace  # noqa: PLC0415
+    from esmwidget._sync import pace as _pace  # noqa: PLC0415
 
     pacer = _pace.Pacer(rate=1, burst=1, timer=lambda delay, callback: None)
-    monkeypatch.setattr("esmwidget._sync.pacer", pacer)
+    monkeypatch.setattr("esmwidget._sync.sync.pacer", pacer)
     w = Counter()
     ui = marimo_comms.ui.anywidget(w)
     for i in range(1, 51):

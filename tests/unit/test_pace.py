@@ -7,7 +7,7 @@ import pytest
 import traitlets
 
 import esmwidget
-from esmwidget import _pace
+from esmwidget._sync import pace as _pace
 
 
 class Bar(esmwidget.AnyWidget):
@@ -40,8 +40,10 @@ def paced(comms, monkeypatch):
     clock = Clock()
     pacer = _pace.Pacer(rate=100, burst=10, clock=clock, timer=clock.timer)
     monkeypatch.setattr(_pace, "pacer", pacer)
-    monkeypatch.setattr("esmwidget._sync.pacer", pacer)  # the one place that decides to send
-    monkeypatch.setattr("esmwidget._comm.paced", lambda comm: True)  # as in an ipykernel kernel
+    monkeypatch.setattr("esmwidget._sync.sync.pacer", pacer)  # the one place that decides to send
+    monkeypatch.setattr(
+        "esmwidget._sync.comm.paced", lambda comm: True
+    )  # as in an ipykernel kernel
     return clock
 
 
@@ -117,8 +119,8 @@ def test_a_closed_widget_sends_nothing_later(comms, paced):
 
 def test_the_real_timer_thread_sends_the_last_value(comms, monkeypatch):
     pacer = _pace.Pacer(rate=1000, burst=5)
-    monkeypatch.setattr("esmwidget._sync.pacer", pacer)
-    monkeypatch.setattr("esmwidget._comm.paced", lambda comm: True)
+    monkeypatch.setattr("esmwidget._sync.sync.pacer", pacer)
+    monkeypatch.setattr("esmwidget._sync.comm.paced", lambda comm: True)
     w = Bar()
     for i in range(1, 201):
         w.value = i
@@ -131,7 +133,7 @@ def test_the_real_timer_thread_sends_the_last_value(comms, monkeypatch):
 
 
 def test_only_an_ipykernel_kernels_comms_are_paced(comms):
-    from esmwidget._comm import paced  # noqa: PLC0415
+    from esmwidget._sync.comm import paced  # noqa: PLC0415
 
     w = Bar()
     assert not paced(comms[0])  # a fake comm, in a test process with no kernel

@@ -6,7 +6,7 @@ import pytest
 import traitlets
 
 import esmwidget
-from esmwidget import _parts
+from esmwidget._sync import parts as _parts
 
 PART = "esmwidget-part"
 

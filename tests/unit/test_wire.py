@@ -1,5 +1,5 @@
 """The wire has one definition on each side, and the two agree: the loader's constants (read by
-importing its modules in Node) equal the kernel's (src/esmwidget/_protocol.py and friends)."""
+importing its modules in Node) equal the kernel's (src/esmwidget/_wire/protocol.py and friends)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from esmwidget import _page, _protocol
-from esmwidget._assets import _URL
-from esmwidget._inbox import is_protected
+from esmwidget._assets.assets import _URL
+from esmwidget._pages import page as _page
+from esmwidget._sync.inbox import is_protected
+from esmwidget._wire import protocol as _protocol
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ["_esm", "_css", "_anywidget_id", "_view_count", "_model_name", "_view_module", "count",

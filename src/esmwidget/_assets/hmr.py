@@ -11,9 +11,9 @@ from typing import Any, Protocol
 
 from psygnal import Signal
 
-from ._bundle import BundleError, Loaded, load
-from ._vfiles import VirtualFile
-from ._warnings import warn_user
+from .._warnings import warn_user
+from .bundle import BundleError, Loaded, load
+from .vfiles import VirtualFile
 
 __all__ = ["WatchedFile", "Watcher", "attach", "detach", "watcher"]
 

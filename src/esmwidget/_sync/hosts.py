@@ -1,7 +1,8 @@
-"""What changes outside JupyterLab: Colab's widget manager and marimo's comm identity.
+"""What changes outside JupyterLab: Colab, marimo, and hosts built on ipywidgets.
 
-Both are detected without importing the host: Colab by its ``google.colab.output`` module being
-loaded, marimo by its replacement of ``comm.create_comm`` (docs/hosts.md says what each host needs).
+Each is detected without importing the host: Colab by its ``google.colab.output`` module being
+loaded, marimo by its replacement of ``comm.create_comm``, Panel and shinywidgets through
+ipywidgets' widget-construction callback (docs/hosts.md says what each host needs).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import sys
 import weakref
 from typing import Any
 
-from ._protocol import VIEW_MIME_TYPE, ViewBundle
+from .._wire.protocol import VIEW_MIME_TYPE, ViewBundle
 
-__all__ = ["enable_colab", "marimo_identity", "mimebundle"]
+__all__ = ["announce", "enable_colab", "marimo_identity", "mimebundle"]
 
 # The `_model_module` marimo's comm provider requires before it hands out a real comm; any other
 # value gets a no-op comm. marimo's front end runs `_esm` itself, so the name picks no loader.
@@ -57,3 +58,19 @@ def marimo_identity(state: dict[str, Any], create_comm: object) -> dict[str, Any
     if not module.startswith("marimo."):
         return state
     return {**state, "_model_module": MARIMO_MODULE, "_view_module": MARIMO_MODULE}
+
+
+_WIDGET_MODULE = "ipywidgets.widgets.widget"
+
+
+def announce(widget: Any) -> None:
+    """Run ipywidgets' widget-construction callback for a new esmwidget widget.
+
+    ipywidgets runs it for each of its own widgets; hosts built on ipywidgets (Panel,
+    shinywidgets) give widgets their comm there. Nothing happens while ipywidgets is not imported.
+    """
+    module = sys.modules.get(_WIDGET_MODULE)
+    widget_class = getattr(module, "Widget", None)
+    constructed = getattr(widget_class, "_call_widget_constructed", None)
+    if constructed is not None:
+        constructed(widget)

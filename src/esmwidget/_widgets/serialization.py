@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _registry
-from ._protocol import ANYWIDGET_REFERENCE_PREFIX, REFERENCE_PREFIX
+from .._sync import registry as _registry
+from .._wire.protocol import ANYWIDGET_REFERENCE_PREFIX, REFERENCE_PREFIX
 
 __all__ = ["widget_serialization"]
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import comm
 
-from ._buffers import JSON_SCALARS, remove_buffers
-from ._clean import shorten
-from ._hosts import marimo_identity
-from ._protocol import PROTOCOL_VERSION, TARGET_NAME, CustomMsg, OpenData, StateMsg
+from .._wire.buffers import JSON_SCALARS, remove_buffers
+from .._wire.clean import shorten
+from .._wire.protocol import PROTOCOL_VERSION, TARGET_NAME, CustomMsg, OpenData, StateMsg
+from .hosts import marimo_identity
 
 if TYPE_CHECKING:
     from comm.base_comm import BaseComm

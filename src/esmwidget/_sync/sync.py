@@ -15,16 +15,9 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import _registry
-from ._clean import clip, from_page, shorten
-from ._comm import Channel
-from ._control import ensure_control_target
-from ._env import echo_enabled
-from ._hosts import mimebundle
-from ._inbox import Inbox, MsgCallback, call_each, is_protected, locked, register, same_in_js
-from ._pace import pacer
-from ._parts import Uploads
-from ._protocol import (
+from .._env import echo_enabled
+from .._wire.clean import clip, from_page, shorten
+from .._wire.protocol import (
     HMR_ERROR_KIND,
     HMR_OK_KIND,
     PROTECTED_PREFIXES,
@@ -32,6 +25,13 @@ from ._protocol import (
     Refusal,
     RefusedMsg,
 )
+from . import registry as _registry
+from .comm import Channel
+from .control import ensure_control_target
+from .hosts import mimebundle
+from .inbox import Inbox, MsgCallback, call_each, is_protected, locked, register, same_in_js
+from .pace import pacer
+from .parts import Uploads
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -133,7 +133,7 @@ class Sync:
         _registry.add(channel.comm_id, self.owner)
         ensure_control_target()
         if sources:
-            from ._hmr import attach  # noqa: PLC0415 - psygnal only with hot reload
+            from .._assets.hmr import attach  # noqa: PLC0415 - psygnal only with hot reload
 
             self.hmr_links = attach(self, sources)
         return channel
@@ -364,7 +364,7 @@ class Sync:
         for task in list(self.tasks):
             task.cancel()  # the page's invoke() rejected at close; nothing waits for the reply
         if self.hmr_links:
-            from ._hmr import detach  # noqa: PLC0415
+            from .._assets.hmr import detach  # noqa: PLC0415
 
             detach(self.hmr_links)
             self.hmr_links = []

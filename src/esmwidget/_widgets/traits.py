@@ -10,9 +10,9 @@ from typing import Any, cast
 import traitlets
 from traitlets.traitlets import MetaHasTraits
 
-from ._assets import Asset, resolve_asset
-from ._commands import collect_commands
-from ._serialization import widget_serialization
+from .._assets.assets import Asset, resolve_asset
+from .._sync.commands import collect_commands
+from .serialization import widget_serialization
 
 __all__ = ["AnyWidgetMeta", "AssetTrait", "WidgetTrait"]
 

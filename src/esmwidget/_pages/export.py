@@ -5,17 +5,16 @@ Loader, modules, styles and state are inlined, and each long `_esm`/`_css` is sa
 
 from __future__ import annotations
 
-import base64
 import html
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import _registry
-from ._buffers import remove_buffers
-from ._page import document, renders, view_tag
-from ._protocol import REFERENCE_PREFIX, SAME_AS, SAME_AS_MIN_LENGTH
+from .._sync import registry as _registry
+from .._wire.protocol import REFERENCE_PREFIX
+from .._wire.saved_state import manager_state
+from .page import document, renders, view_tag
 
 __all__ = ["export_html", "to_html"]
 
@@ -64,41 +63,10 @@ def export_html(path: str | os.PathLike[str], *widgets: Any, title: str | None =
     return target
 
 
-def manager_state(states: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The widget-state document (version 2.0, as ipywidgets' embedding writes it).
-
-    `states` maps model ids to full states; binary values become base64 buffers, and a long
-    `_esm`/`_css` seen before is saved as a reference to the first model holding it.
-    """
-    holders: dict[tuple[str, str], str] = {}
-    saved: dict[str, Any] = {}
-    for model_id, full in states.items():
-        state, paths, buffers = remove_buffers(full)
-        for key in ("_esm", "_css"):
-            text = state.get(key)
-            if isinstance(text, str) and len(text) >= SAME_AS_MIN_LENGTH:
-                holder = holders.setdefault((key, text), model_id)
-                if holder != model_id:
-                    state = {**state, key: {SAME_AS: holder}}
-        entry: dict[str, Any] = {
-            "model_name": state.get("_model_name", ""),
-            "model_module": state.get("_model_module", ""),
-            "model_module_version": state.get("_model_module_version", ""),
-            "state": state,
-        }
-        if buffers:
-            entry["buffers"] = [
-                {"encoding": "base64", "path": path, "data": base64.b64encode(buf).decode()}
-                for path, buf in zip(paths, buffers, strict=True)
-            ]
-        saved[model_id] = entry
-    return {"version_major": 2, "version_minor": 0, "state": saved}
-
-
 def _model_of(widget: Any) -> Any:
     if hasattr(widget, "get_state") and isinstance(getattr(widget, "model_id", None), str):
         return widget
-    from ._descriptor import model_for  # noqa: PLC0415 - described objects only
+    from .._widgets.descriptor import model_for  # noqa: PLC0415 - described objects only
 
     try:
         return model_for(widget)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._env import hmr_enabled, watchable
+from .._env import hmr_enabled, watchable
 
 if TYPE_CHECKING:
-    from ._hmr import Source
+    from .hmr import Source
 
 __all__ = ["PLACEHOLDER_ESM", "Asset", "live_source", "resolve_asset"]
 
@@ -58,11 +58,11 @@ def live_source(asset: Asset) -> Source | None:
     are imported only then.
     """
     if asset.vfile is not None:
-        from ._vfiles import vfile  # noqa: PLC0415
+        from .vfiles import vfile  # noqa: PLC0415
 
         return vfile(asset.vfile)
     if asset.path is not None and hmr_enabled() and watchable(asset.path):
-        from ._hmr import watcher  # noqa: PLC0415
+        from .hmr import watcher  # noqa: PLC0415
 
         return watcher().file(asset.path, stylesheet=asset.stylesheet)
     return None
@@ -122,7 +122,7 @@ def _path_or_source(owner: str, name: str, value: str) -> Asset:
 
 
 def _virtual(owner: str, name: str, vfile_name: str) -> Asset:
-    from ._vfiles import vfile  # noqa: PLC0415 - psygnal only when virtual files are used
+    from .vfiles import vfile  # noqa: PLC0415 - psygnal only when virtual files are used
 
     source = vfile(vfile_name)
     if source is None:
@@ -143,7 +143,7 @@ def _read(owner: str, name: str, path: Path) -> Asset:
             "build directory."
         )
         raise FileNotFoundError(msg)
-    from ._bundle import BundleError, load  # noqa: PLC0415 - only for file-backed assets
+    from .bundle import BundleError, load  # noqa: PLC0415 - only for file-backed assets
 
     stylesheet = name == "_css"
     try:

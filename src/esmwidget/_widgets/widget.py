@@ -9,19 +9,19 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import traitlets
 
-from . import _registry
-from ._assets import PLACEHOLDER_ESM, Asset, live_source
-from ._inbox import MsgCallback
-from ._ipywidgets import announce
-from ._protocol import MODEL_NAME, MODULE_NAME, VIEW_NAME, Refusal
-from ._sync import Echo, Sync, not_synced
-from ._traits import AnyWidgetMeta, AssetTrait
-from ._version import MODULE_VERSION
+from .._assets.assets import PLACEHOLDER_ESM, Asset, live_source
+from .._sync import registry as _registry
+from .._sync.hosts import announce
+from .._sync.inbox import MsgCallback
+from .._sync.sync import Echo, Sync, not_synced
+from .._version import MODULE_VERSION
+from .._wire.protocol import MODEL_NAME, MODULE_NAME, VIEW_NAME, Refusal
+from .traits import AnyWidgetMeta, AssetTrait
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ._hmr import Source
+    from .._assets.hmr import Source
 
 __all__ = ["AnyWidget"]
 
@@ -173,7 +173,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
     def _get_embed_state(self, drop_defaults: bool = False) -> dict[str, Any]:
         # ipywidgets' per-widget embed entry, binary values as base64 buffers.
         del drop_defaults
-        from ._export import manager_state  # noqa: PLC0415 - embedding only
+        from .._wire.saved_state import manager_state  # noqa: PLC0415 - embedding only
 
         entry: dict[str, Any] = manager_state({self.model_id: self.get_state()})["state"]
         return dict(entry[self.model_id])

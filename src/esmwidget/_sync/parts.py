@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._clean import shorten
+from .._wire.clean import shorten
 
 __all__ = ["MAX_PENDING_BYTES", "MAX_UPLOADS", "Uploads"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._clean import shorten
-from ._protocol import BufferPath
+from .clean import shorten
+from .protocol import BufferPath
 
 __all__ = ["JSON_SCALARS", "as_buffer", "put_buffers", "remove_buffers"]
 

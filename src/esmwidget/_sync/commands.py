@@ -8,8 +8,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ._clean import clip, shorten, without_surrogates
-from ._protocol import COMMAND_RESPONSE_KIND, CommandResponse
+from .._wire.clean import clip, shorten, without_surrogates
+from .._wire.protocol import COMMAND_RESPONSE_KIND, CommandResponse
 
 __all__ = ["collect_commands", "command", "run_command"]
 

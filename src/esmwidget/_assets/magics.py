@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._vfiles import clear_vfiles, write_vfile
+from .vfiles import clear_vfiles, write_vfile
 
 __all__ = ["load_ipython_extension"]
 

@@ -13,12 +13,12 @@ from typing import Any
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
-from ._page import renders, runtime_tag
-from ._protocol import STATE_MIME_TYPE, VIEW_MIME_TYPE
+from .._wire.protocol import STATE_MIME_TYPE, VIEW_MIME_TYPE
+from .page import renders, runtime_tag
 
 __all__ = ["OfflineHTMLExporter", "foreign_views"]
 
-TEMPLATES = Path(__file__).parent / "_nbconvert_templates"
+TEMPLATES = Path(__file__).parent / "nbconvert_templates"
 
 
 class OfflineHTMLExporter(HTMLExporter):

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import comm
 
-from . import _registry
-from ._buffers import remove_buffers
-from ._protocol import (
+from .._wire.buffers import remove_buffers
+from .._wire.protocol import (
     CONTROL_PROTOCOL_VERSION,
     CONTROL_TARGET_NAME,
     BufferPath,
     ModelStates,
     UpdateStatesMsg,
 )
+from . import registry as _registry
 
 if TYPE_CHECKING:
     from comm.base_comm import BaseComm

@@ -8,11 +8,9 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from ._buffers import put_buffers
-from ._clean import from_page, shorten
-from ._comm import Incoming
-from ._commands import Reply, run_command
-from ._protocol import (
+from .._wire.buffers import put_buffers
+from .._wire.clean import from_page, shorten
+from .._wire.protocol import (
     COMMAND_KIND,
     COMMAND_RESPONSE_KIND,
     PART_KIND,
@@ -23,10 +21,12 @@ from ._protocol import (
     VIEW_COUNT,
     CommandResponse,
 )
+from .comm import Incoming
+from .commands import Reply, run_command
 
 if TYPE_CHECKING:
-    from ._parts import Uploads
-    from ._sync import Sync
+    from .parts import Uploads
+    from .sync import Sync
 
 __all__ = [
     "Inbox",

@@ -12,7 +12,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from ._protocol import MODEL_NAME, MODULE_NAME, STATE_MIME_TYPE, VIEW_MIME_TYPE
+from .._wire.protocol import MODEL_NAME, MODULE_NAME, STATE_MIME_TYPE, VIEW_MIME_TYPE
 
 __all__ = ["document", "json_tag", "renders", "runtime_tag", "view_tag"]
 

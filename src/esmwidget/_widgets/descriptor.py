@@ -8,18 +8,18 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._assets import PLACEHOLDER_ESM, Asset, live_source, resolve_asset
-from ._commands import collect_commands
-from ._inbox import MsgCallback
-from ._protocol import MODEL_NAME, MODULE_NAME, REFERENCE_PREFIX, VIEW_NAME, Refusal
-from ._state import StateAdapter, adapter_for
-from ._sync import Echo, Sync, not_synced
-from ._version import MODULE_VERSION
-from ._warnings import warn_user
+from .._assets.assets import PLACEHOLDER_ESM, Asset, live_source, resolve_asset
+from .._sync.commands import collect_commands
+from .._sync.inbox import MsgCallback
+from .._sync.sync import Echo, Sync, not_synced
+from .._version import MODULE_VERSION
+from .._warnings import warn_user
+from .._wire.protocol import MODEL_NAME, MODULE_NAME, REFERENCE_PREFIX, VIEW_NAME, Refusal
+from .state import StateAdapter, adapter_for
 
 if TYPE_CHECKING:
-    from ._comm import Channel
-    from ._hmr import Source
+    from .._assets.hmr import Source
+    from .._sync.comm import Channel
 
 __all__ = ["MimeBundleDescriptor", "ObjectModel", "model_for"]
 
@@ -374,7 +374,7 @@ def _to_reference(value: Any) -> Any:
 
 
 def _resolve_references(value: Any) -> Any:
-    from ._serialization import widget_serialization  # noqa: PLC0415
+    from .serialization import widget_serialization  # noqa: PLC0415
 
     return widget_serialization["from_json"](value, None)
 

@@ -13,9 +13,9 @@ import types
 from pathlib import Path
 from typing import Any
 
-from ._assets import PLACEHOLDER_ESM
-from ._buffers import put_buffers, remove_buffers
-from ._protocol import VIEW_MIME_TYPE
+from .._assets.assets import PLACEHOLDER_ESM
+from .._wire.buffers import put_buffers, remove_buffers
+from .._wire.protocol import VIEW_MIME_TYPE
 
 __all__ = ["FileContents", "modules"]
 
@@ -60,7 +60,7 @@ def try_file_contents(x: Any) -> FileContents | None:
 
 def modules() -> dict[str, types.ModuleType]:
     """The internal modules the alias provides, by their anywidget name."""
-    from .experimental import MimeBundleDescriptor  # noqa: PLC0415 - the alias's own import
+    from .._widgets.descriptor import MimeBundleDescriptor  # noqa: PLC0415 - the alias's own import
 
     util = _module(
         "anywidget._util",

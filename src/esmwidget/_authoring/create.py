@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._version import __version__
+from .._version import __version__
 
 __all__ = ["TEMPLATES", "Project", "check_name", "create", "suggest_name", "templates_root"]
 
@@ -18,7 +18,7 @@ TEMPLATES = ("vanilla", "typescript", "react")
 _HERE = Path(__file__).resolve().parent
 # Installed: force-included into the wheel as esmwidget/_templates (pyproject.toml). Editable
 # install or source checkout: the repository's templates/ folder.
-_TEMPLATE_ROOTS = (_HERE / "_templates", _HERE.parents[1] / "templates")
+_TEMPLATE_ROOTS = (_HERE.parent / "_templates", _HERE.parents[2] / "templates")
 # Left behind by a developer trying a template in place; never part of a project.
 _JUNK = {"__pycache__", "node_modules", ".pytest_cache", ".ipynb_checkpoints"}
 _TAKEN = {"esmwidget", "anywidget"}

@@ -12,8 +12,8 @@ defined. Three of its checks are widened; nothing else changes (docs/ipywidgets.
 - ``Widget.close_all()`` closes esmwidget widgets too, and ``Widget.get_manager_state()`` (what
   ``ipywidgets.embed`` saves) includes them.
 
-New esmwidget widgets also go through ipywidgets' widget-construction callback (`announce`), where
-Panel and shinywidgets give widgets a comm of their own.
+New esmwidget widgets also go through ipywidgets' widget-construction callback, where Panel and
+shinywidgets give widgets a comm of their own (`announce` in `_sync/hosts.py`).
 
 The front end needs nothing: ipywidgets' container and link views resolve the references through
 the widget manager, which holds esmwidget's models like any other.
@@ -28,14 +28,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 import traitlets
 
-from . import _registry
-from ._protocol import REFERENCE_PREFIX
+from .._sync import registry as _registry
+from .._wire.protocol import REFERENCE_PREFIX
 
 if TYPE_CHECKING:
     from importlib.abc import Loader
     from importlib.machinery import ModuleSpec
 
-__all__ = ["announce", "esm_model_id", "install"]
+__all__ = ["esm_model_id", "install"]
 
 _WIDGET_MODULE = "ipywidgets.widgets.widget"
 _EMBED_MODULE = "ipywidgets.embed"
@@ -47,27 +47,14 @@ def esm_model_id(value: Any) -> str | None:
     """The model id of an esmwidget widget (plain or described object), else None."""
     if isinstance(value, _SCALARS):
         return None
-    from ._descriptor import MimeBundleDescriptor, ObjectModel, model_for  # noqa: PLC0415
-    from ._widget import AnyWidget  # noqa: PLC0415
+    from .._widgets.descriptor import MimeBundleDescriptor, ObjectModel, model_for  # noqa: PLC0415
+    from .._widgets.widget import AnyWidget  # noqa: PLC0415
 
     if isinstance(value, AnyWidget | ObjectModel):
         return value.model_id
     if isinstance(getattr(type(value), "_repr_mimebundle_", None), MimeBundleDescriptor):
         return model_for(value).model_id
     return None
-
-
-def announce(widget: Any) -> None:
-    """Run ipywidgets' widget-construction callback for a new esmwidget widget.
-
-    ipywidgets runs it for each of its own widgets; hosts built on ipywidgets (Panel,
-    shinywidgets) give widgets their comm there. Nothing happens while ipywidgets is not imported.
-    """
-    module = sys.modules.get(_WIDGET_MODULE)
-    widget_class = getattr(module, "Widget", None)
-    constructed = getattr(widget_class, "_call_widget_constructed", None)
-    if constructed is not None:
-        constructed(widget)
 
 
 def install() -> None:
@@ -239,7 +226,7 @@ def adapt_embed(module: Any) -> None:
 
 
 def _is_any_widget(item: Any) -> bool:
-    from ._widget import AnyWidget  # noqa: PLC0415
+    from .._widgets.widget import AnyWidget  # noqa: PLC0415
 
     return isinstance(item, AnyWidget)
 

@@ -1,0 +1,1 @@
+"""Tools for widget authors: ``esmwidget create`` (`create`)."""

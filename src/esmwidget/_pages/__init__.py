@@ -1,0 +1,1 @@
+"""Pages with no kernel: standalone HTML (`export`, `page`) and the nbconvert exporter."""
