@@ -18,7 +18,7 @@ __all__ = ["install_anywidget_alias"]
 
 _ALIAS_MARK = "__esmwidget_alias__"
 # The submodules the alias serves, beside `anywidget` itself; and the internals published
-# packages import (esmwidget._anywidget_internals). Other internals are refused with a message.
+# packages import (esmwidget._interop.anywidget_internals). Other internals are refused.
 _SUBMODULES = (
     "anywidget.experimental",
     "anywidget.widget",
@@ -76,7 +76,9 @@ def install_anywidget_alias() -> None:
             "package that uses anywidget (restart the kernel if needed)."
         )
         raise RuntimeError(msg)
-    alias = _module("anywidget", "esmwidget's anywidget-compatible API", package=True)
+    from ._interop.anywidget_internals import alias_module, modules  # noqa: PLC0415 - only here
+
+    alias = alias_module("anywidget", "esmwidget's anywidget-compatible API", package=True)
     alias.AnyWidget = AnyWidget  # type: ignore[attr-defined]
     alias.Widget = AnyWidget  # type: ignore[attr-defined]
     alias.WidgetTrait = WidgetTrait  # type: ignore[attr-defined]
@@ -85,9 +87,9 @@ def install_anywidget_alias() -> None:
     alias.__version__ = __version__  # type: ignore[attr-defined]
     # `from anywidget.widget import AnyWidget` and `from anywidget._version import __version__`
     # appear in published packages.
-    widget = _module("anywidget.widget", "anywidget.AnyWidget, served by esmwidget")
+    widget = alias_module("anywidget.widget", "anywidget.AnyWidget, served by esmwidget")
     widget.AnyWidget = AnyWidget  # type: ignore[attr-defined]
-    version = _module("anywidget._version", "anywidget.__version__, served by esmwidget")
+    version = alias_module("anywidget._version", "anywidget.__version__, served by esmwidget")
     version.__version__ = __version__  # type: ignore[attr-defined]
     alias.widget = widget  # type: ignore[attr-defined]
     alias._version = version  # type: ignore[attr-defined]
@@ -96,20 +98,8 @@ def install_anywidget_alias() -> None:
     sys.modules["anywidget.experimental"] = experimental
     sys.modules["anywidget.widget"] = widget
     sys.modules["anywidget._version"] = version
-    from ._interop.anywidget_internals import modules  # noqa: PLC0415 - only with the alias
-
     for name, module in modules().items():
         sys.modules[name] = module
         setattr(alias, name.rsplit(".", 1)[1], module)
     if _FINDER not in sys.meta_path:
         sys.meta_path.append(_FINDER)
-
-
-def _module(name: str, doc: str, *, package: bool = False) -> types.ModuleType:
-    # With a spec, as imported modules have: `importlib.util.find_spec("anywidget")` (which
-    # altair calls when it is imported) raises ValueError for a module whose __spec__ is None.
-    module = types.ModuleType(name, doc)
-    module.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=package)
-    if package:
-        module.__path__ = []  # a package, so `import anywidget.widget` works
-    return module

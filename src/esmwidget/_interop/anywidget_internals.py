@@ -62,7 +62,7 @@ def modules() -> dict[str, types.ModuleType]:
     """The internal modules the alias provides, by their anywidget name."""
     from .._widgets.descriptor import MimeBundleDescriptor  # noqa: PLC0415 - the alias's own import
 
-    util = _module(
+    util = alias_module(
         "anywidget._util",
         put_buffers=put_buffers,
         remove_buffers=remove_buffers,
@@ -70,14 +70,23 @@ def modules() -> dict[str, types.ModuleType]:
         _WIDGET_MIME_TYPE=VIEW_MIME_TYPE,
         _DEFAULT_ESM=PLACEHOLDER_ESM,
     )
-    contents = _module("anywidget._file_contents", FileContents=FileContents)
-    descriptor = _module("anywidget._descriptor", MimeBundleDescriptor=MimeBundleDescriptor)
+    contents = alias_module("anywidget._file_contents", FileContents=FileContents)
+    descriptor = alias_module("anywidget._descriptor", MimeBundleDescriptor=MimeBundleDescriptor)
     return {m.__name__: m for m in (util, contents, descriptor)}
 
 
-def _module(name: str, **names: Any) -> types.ModuleType:
-    module = types.ModuleType(name, f"{name}, served by esmwidget's anywidget alias")
-    module.__spec__ = importlib.machinery.ModuleSpec(name, None)
+def alias_module(
+    name: str, doc: str | None = None, *, package: bool = False, **names: Any
+) -> types.ModuleType:
+    """A module of the anywidget alias, holding `names`.
+
+    It has a spec, as imported modules have: ``importlib.util.find_spec("anywidget")`` (which
+    altair calls when it is imported) raises ValueError for a module whose ``__spec__`` is None.
+    """
+    module = types.ModuleType(name, doc or f"{name}, served by esmwidget's anywidget alias")
+    module.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=package)
+    if package:
+        module.__path__ = []  # a package, so `import anywidget.widget` works
     for key, value in names.items():
         setattr(module, key, value)
     return module

@@ -12,9 +12,9 @@ from .._assets.assets import PLACEHOLDER_ESM, Asset, live_source, resolve_asset
 from .._sync.commands import collect_commands
 from .._sync.inbox import MsgCallback
 from .._sync.sync import Echo, Sync, not_synced
-from .._version import MODULE_VERSION
 from .._warnings import warn_user
-from .._wire.protocol import MODEL_NAME, MODULE_NAME, REFERENCE_PREFIX, VIEW_NAME, Refusal
+from .._wire.protocol import IDENTITY, Refusal
+from .serialization import from_references, to_references
 from .state import StateAdapter, adapter_for
 
 if TYPE_CHECKING:
@@ -25,20 +25,6 @@ __all__ = ["MimeBundleDescriptor", "ObjectModel", "model_for"]
 
 T = TypeVar("T")
 _warned: set[str] = set()
-
-
-# The identity keys `ObjectModel.get_state` sends.
-_IDENTITY = frozenset(
-    {
-        "_model_name",
-        "_model_module",
-        "_model_module_version",
-        "_view_name",
-        "_view_module",
-        "_view_module_version",
-        "_view_count",
-    }
-)
 
 
 class MimeBundleDescriptor(Generic[T]):
@@ -146,9 +132,9 @@ def model_for(obj: Any, descriptor: MimeBundleDescriptor[Any] | None = None) -> 
 class ObjectModel:
     """The comm-side model of one described object: a `Sync` and how to read and write it."""
 
-    _model_name = MODEL_NAME
-    _model_module = MODULE_NAME
-    _model_module_version = MODULE_VERSION
+    _model_name = IDENTITY["_model_name"]
+    _model_module = IDENTITY["_model_module"]
+    _model_module_version = IDENTITY["_model_module_version"]
 
     def __init__(self, obj: Any, descriptor: MimeBundleDescriptor[Any]) -> None:
         self.descriptor = descriptor
@@ -196,15 +182,10 @@ class ObjectModel:
         """The full (or partial) state: identity, `_esm`/`_css`, extra keys and the object's."""
         obj = self.target()
         state: dict[str, Any] = {
-            "_model_name": MODEL_NAME,
-            "_model_module": MODULE_NAME,
-            "_model_module_version": MODULE_VERSION,
-            "_view_name": None if self.descriptor.no_view else VIEW_NAME,
-            "_view_module": MODULE_NAME,
-            "_view_module_version": MODULE_VERSION,
-            "_view_count": None,
+            **IDENTITY,
+            **({"_view_name": None} if self.descriptor.no_view else {}),
             **self.extra,
-            **({} if obj is None else _references(self.adapter.get(obj))),
+            **({} if obj is None else to_references(self.adapter.get(obj))),
         }
         return state if keys is None else {k: state[k] for k in keys if k in state}
 
@@ -297,7 +278,7 @@ class ObjectModel:
 
     def _esmwidget_holds(self, key: str) -> bool:
         obj = self.target()
-        if key in _IDENTITY or key in self.extra:
+        if key in IDENTITY or key in self.extra:
             return True
         return obj is not None and key in self.adapter.fields(obj)
 
@@ -309,7 +290,7 @@ class ObjectModel:
         obj = self.target()
         if obj is None:
             return {}
-        resolved = {key: _resolve_references(value) for key, value in patch.items()}
+        resolved = {key: from_references(value) for key, value in patch.items()}
         values = self.adapter.validate(obj, resolved)  # raises: the whole patch is refused
         echo(patch)
         self.adapter.apply(obj, values)
@@ -356,27 +337,6 @@ def _signal_group(events: Any) -> Any:
     if group_type is not None and isinstance(events, group_type):
         return events
     return None
-
-
-def _references(state: dict[str, Any]) -> dict[str, Any]:
-    return {key: _to_reference(value) for key, value in state.items()}
-
-
-def _to_reference(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _to_reference(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_to_reference(v) for v in value]
-    model_id = getattr(value, "model_id", None)
-    if isinstance(model_id, str) and hasattr(value, "_model_name"):
-        return REFERENCE_PREFIX + model_id
-    return value
-
-
-def _resolve_references(value: Any) -> Any:
-    from .serialization import widget_serialization  # noqa: PLC0415
-
-    return widget_serialization["from_json"](value, None)
 
 
 def _warn_once(key: str, message: str) -> None:

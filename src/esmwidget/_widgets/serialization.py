@@ -7,27 +7,43 @@ from typing import Any
 from .._sync import registry as _registry
 from .._wire.protocol import ANYWIDGET_REFERENCE_PREFIX, REFERENCE_PREFIX
 
-__all__ = ["widget_serialization"]
+__all__ = ["from_references", "model_id_of", "to_references", "widget_serialization"]
 
 _PREFIXES = (REFERENCE_PREFIX, ANYWIDGET_REFERENCE_PREFIX)
 
 
-def _widget_to_json(value: Any, owner: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _widget_to_json(item, owner) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_widget_to_json(item, owner) for item in value]
+def model_id_of(value: Any) -> str | None:
+    """The model id of `value` if it is a widget, else None.
+
+    A widget is anything with a string `model_id` and a `_model_name`: esmwidget's widgets, the
+    models of described objects, and ipywidgets' widgets.
+    """
     model_id = getattr(value, "model_id", None)
-    if isinstance(model_id, str) and hasattr(value, "_model_name"):
-        return REFERENCE_PREFIX + model_id
-    return value
+    return model_id if isinstance(model_id, str) and hasattr(value, "_model_name") else None
 
 
-def _json_to_widget(value: Any, owner: Any) -> Any:
+def to_references(value: Any) -> Any:
+    """`value` with every widget in it (in dicts, lists and tuples too) as ``IPY_MODEL_<id>``."""
     if isinstance(value, dict):
-        return {key: _json_to_widget(item, owner) for key, item in value.items()}
+        return {key: to_references(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_references(item) for item in value]
+    model_id = model_id_of(value)
+    return value if model_id is None else REFERENCE_PREFIX + model_id
+
+
+def from_references(value: Any) -> Any:
+    """`value` with every widget reference in it resolved to the live widget.
+
+    Raises
+    ------
+    ValueError
+        If a reference names no live widget.
+    """
+    if isinstance(value, dict):
+        return {key: from_references(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_json_to_widget(item, owner) for item in value]
+        return [from_references(item) for item in value]
     if isinstance(value, str):
         for prefix in _PREFIXES:
             if value.startswith(prefix):
@@ -41,6 +57,16 @@ def _json_to_widget(value: Any, owner: Any) -> Any:
                     raise ValueError(msg)
                 return widget
     return value
+
+
+def _widget_to_json(value: Any, owner: Any) -> Any:
+    del owner
+    return to_references(value)
+
+
+def _json_to_widget(value: Any, owner: Any) -> Any:
+    del owner
+    return from_references(value)
 
 
 widget_serialization: dict[str, Any] = {

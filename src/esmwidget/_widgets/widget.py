@@ -14,8 +14,7 @@ from .._sync import registry as _registry
 from .._sync.hosts import announce
 from .._sync.inbox import MsgCallback
 from .._sync.sync import Echo, Sync, not_synced
-from .._version import MODULE_VERSION
-from .._wire.protocol import MODEL_NAME, MODULE_NAME, VIEW_NAME, Refusal
+from .._wire.protocol import IDENTITY, Refusal
 from .traits import AnyWidgetMeta, AssetTrait
 
 if TYPE_CHECKING:
@@ -48,13 +47,14 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
     2
     """
 
-    _model_name = traitlets.Unicode(MODEL_NAME).tag(sync=True)
-    _model_module = traitlets.Unicode(MODULE_NAME).tag(sync=True)
-    _model_module_version = traitlets.Unicode(MODULE_VERSION).tag(sync=True)
-    _view_name = traitlets.Unicode(VIEW_NAME, allow_none=True).tag(sync=True)
-    _view_module = traitlets.Unicode(MODULE_NAME).tag(sync=True)
-    _view_module_version = traitlets.Unicode(MODULE_VERSION).tag(sync=True)
-    _view_count = traitlets.Int(None, allow_none=True).tag(sync=True)
+    # The identity keys (_wire/protocol.py, IDENTITY), as traits.
+    _model_name = traitlets.Unicode(IDENTITY["_model_name"]).tag(sync=True)
+    _model_module = traitlets.Unicode(IDENTITY["_model_module"]).tag(sync=True)
+    _model_module_version = traitlets.Unicode(IDENTITY["_model_module_version"]).tag(sync=True)
+    _view_name = traitlets.Unicode(IDENTITY["_view_name"], allow_none=True).tag(sync=True)
+    _view_module = traitlets.Unicode(IDENTITY["_view_module"]).tag(sync=True)
+    _view_module_version = traitlets.Unicode(IDENTITY["_view_module_version"]).tag(sync=True)
+    _view_count = traitlets.Int(IDENTITY["_view_count"], allow_none=True).tag(sync=True)
     _esm = AssetTrait(Asset(PLACEHOLDER_ESM)).tag(sync=True)
     _css = AssetTrait(Asset("")).tag(sync=True)
     _anywidget_id = traitlets.Unicode().tag(sync=True)

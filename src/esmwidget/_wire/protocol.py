@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal, TypedDict
 
+from .._version import MODULE_VERSION
+
 PROTOCOL_VERSION = "2.1.0"
 CONTROL_PROTOCOL_VERSION = "1.0.0"
 TARGET_NAME = "jupyter.widget"
@@ -13,6 +15,17 @@ STATE_MIME_TYPE = "application/vnd.jupyter.widget-state+json"
 MODULE_NAME = "esmwidget"
 MODEL_NAME = "AnyModel"
 VIEW_NAME = "AnyView"
+# The identity keys of every esmwidget model and their values; `_view_name` is None for a model
+# drawn by no view (docs/protocol.md, "Opening a widget"). `AnyWidget` declares them as traits.
+IDENTITY: Final[dict[str, Any]] = {
+    "_model_name": MODEL_NAME,
+    "_model_module": MODULE_NAME,
+    "_model_module_version": MODULE_VERSION,
+    "_view_name": VIEW_NAME,
+    "_view_module": MODULE_NAME,
+    "_view_module_version": MODULE_VERSION,
+    "_view_count": None,
+}
 
 COMMAND_KIND: Final = "anywidget-command"
 COMMAND_RESPONSE_KIND: Final = "anywidget-command-response"
