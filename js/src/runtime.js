@@ -1,14 +1,14 @@
 // One Runtime per model: owns the model's lifetime (its mounts, incoming messages, stylesheet
 // and loader messages) and replaces its module generation (generation.js) when `_esm` changes.
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
-/** @import { ChildWidget, Experimental, Host, OwnMessage } from "./types.js" */
+/** @import { Experimental, OwnMessage } from "./types.js" */
 /** @import { Binding, Mount } from "./generation.js" */
 import * as css from "./css.js";
 import { remove_errors, show_error, TITLES, WidgetError } from "./errors.js";
 import { Generation, run_cleanup } from "./generation.js";
+import { make_host } from "./host.js";
 import { Commands } from "./invoke.js";
-import { ANYWIDGET_REF, COMMAND_RESPONSE, HMR_ERROR, HMR_OK, IPY_MODEL, PYTHON_ERROR, REFUSED } from "./messages.js";
-import { model_proxy } from "./model.js";
+import { COMMAND_RESPONSE, HMR_ERROR, HMR_OK, PYTHON_ERROR, REFUSED } from "./messages.js";
 import { text_of } from "./saved.js";
 
 /** @type {WeakMap<WidgetModel, Runtime>} */
@@ -314,7 +314,7 @@ export class Runtime {
 			model: this.model,
 			id: this.id,
 			experimental: (signal) => this.#experimental(signal),
-			host: (signal) => this.#host(signal),
+			host: (signal) => make_host(this.model, this.id, signal, runtime_of),
 		};
 	}
 
@@ -348,82 +348,5 @@ export class Runtime {
 		return {
 			invoke: (name, msg, options = {}) => this.commands.invoke(name, msg, options, signal),
 		};
-	}
-
-	/**
-	 * Access to other widgets, for `render` (anywidget 0.11 `host`).
-	 *
-	 * @param {AbortSignal} signal
-	 * @returns {Host}
-	 */
-	#host(signal) {
-		return {
-			getModel: async (ref) => /** @type {any} */ (model_proxy(await this.#resolve(ref), signal)),
-			getWidget: async (ref) => {
-				const model = await this.#resolve(ref);
-				const child = runtime_of(model);
-				if (!child) return this.#foreign_widget(model, ref, signal);
-				child.activate();
-				await child.tasks;
-				/** @type {ChildWidget} */
-				const widget = {
-					exports: child.generation?.exports,
-					render: async ({ el, signal: own }) => {
-						const lifetime = own ? AbortSignal.any([signal, own]) : signal;
-						if (lifetime.aborted) return;
-						const mount = child.mount(el);
-						lifetime.addEventListener("abort", () => child.unmount(mount), { once: true });
-						await mount.rendered;
-					},
-				};
-				return widget;
-			},
-		};
-	}
-
-	/**
-	 * A child that is not an esmwidget widget (an ipywidgets slider, another library's widget):
-	 * the page's widget manager makes its view, as a container of that library would.
-	 *
-	 * @param {WidgetModel} model
-	 * @param {string} ref
-	 * @param {AbortSignal} signal
-	 * @returns {ChildWidget}
-	 */
-	#foreign_widget(model, ref, signal) {
-		const manager = model.widget_manager;
-		if (typeof manager?.create_view !== "function") {
-			const name = `${model.get("_model_module")}.${model.get("_model_name")}`;
-			throw new Error(
-				`[esmwidget] ${this.id}: host.getWidget(${JSON.stringify(ref)}) is a ${name} widget, and this page has no widget manager that can draw it.`,
-			);
-		}
-		return {
-			exports: undefined,
-			render: async ({ el, signal: own }) => {
-				const lifetime = own ? AbortSignal.any([signal, own]) : signal;
-				if (lifetime.aborted) return;
-				const view = await manager.create_view(model, {});
-				if (lifetime.aborted) {
-					view.remove();
-					return;
-				}
-				el.append(view.el);
-				// What an output area does once a view is in the page: views finish their layout on it.
-				view.trigger("displayed");
-				lifetime.addEventListener("abort", () => view.remove(), { once: true });
-			},
-		};
-	}
-
-	/**
-	 * @param {string} ref `IPY_MODEL_<id>`, `anywidget:<id>` or a bare model id
-	 * @returns {Promise<WidgetModel>}
-	 */
-	#resolve(ref) {
-		let id = ref;
-		if (ref.startsWith(IPY_MODEL)) id = ref.slice(IPY_MODEL.length);
-		else if (ref.startsWith(ANYWIDGET_REF)) id = ref.slice(ANYWIDGET_REF.length);
-		return this.model.widget_manager.get_model(id);
 	}
 }
