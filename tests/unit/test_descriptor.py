@@ -110,17 +110,6 @@ def test_front_end_updates_reach_every_kind_of_object(comms, factory):
     assert page.request_state()["x"] == 5
 
 
-@pytest.mark.parametrize("factory", [Evented, Traits])
-def test_python_changes_reach_the_front_end(comms, factory):
-    obj = factory()
-    page = FrontEnd(obj)
-    obj.x = 9
-    assert comms[0].messages()[-1] == {"method": "update", "state": {"x": 9}, "buffer_paths": []}
-    page.set(x=4)  # the front end's own change is not sent back
-    assert comms[0].messages("update")[-1]["state"] == {"x": 9}
-    assert page.state["x"] == 4
-
-
 def test_objects_without_events_warn_once_how_to_add_them(comms):
     @dataclasses.dataclass
     class Silent:
