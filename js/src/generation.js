@@ -17,6 +17,8 @@ import { missing_asset, text_of } from "./saved.js";
  * @property {string} id the widget class id, for messages
  * @property {(signal: AbortSignal) => Experimental} experimental
  * @property {(signal: AbortSignal) => Host} host
+ * @property {(text: string) => Promise<string>} files resolves the module's references to its
+ * own files (files.js)
  */
 
 /**
@@ -73,7 +75,7 @@ export class Generation {
 			if (!esm.trim()) {
 				throw new WidgetError(id, "module", "_esm is empty. Set it to module source or an http(s) URL.");
 			}
-			const imported = import_esm(esm, id);
+			const imported = import_esm(esm, id, binding.files);
 			generation.release = imported.release;
 			const loaded = await imported.loaded;
 			generation.url = loaded.url;

@@ -27,7 +27,8 @@ export function source_url(source, id) {
 /**
  * @typedef {{ namespace: Record<string, unknown>, url: string }} Loaded
  * @typedef {object} Text one inline module text in use
- * @property {string} blob the Blob URL holding the text, made once and revoked after its last user
+ * @property {Promise<string>} blob the Blob URL holding the text (its references to the widget's
+ * own files resolved first, files.js), made once and revoked after its last user
  * @property {Promise<Loaded>} first the first model's import
  * @property {number} imports how many models imported it so far
  * @property {number} users how many models hold it now
@@ -55,9 +56,11 @@ const texts = new Map();
  *
  * @param {string} esm inline source or an http(s) URL
  * @param {string} id the widget class id, used to name inline modules
+ * @param {(text: string) => Promise<string>} [files] resolves the text's references to the
+ * widget's own files before it is imported (files.js)
  * @returns {{ loaded: Promise<Loaded>, release: () => void }}
  */
-export function import_esm(esm, id) {
+export function import_esm(esm, id, files) {
 	if (is_url(esm)) return { loaded: import_url(esm.trim()), release: () => {} };
 	const name = source_url(esm, id);
 	const key = `${name}\n${esm}`;
@@ -65,12 +68,16 @@ export function import_esm(esm, id) {
 	/** @type {Promise<Loaded>} */
 	let loaded;
 	if (text) {
-		const url = `${text.blob}#${++text.imports}`;
+		const { blob } = text;
+		const n = ++text.imports;
 		// Models that came while the first import ran share its failure; a later one retries.
-		loaded = text.first.then((first) => (first.namespace.shareModule === true ? first : import_source(url, esm, name)));
+		loaded = text.first.then(async (first) =>
+			first.namespace.shareModule === true ? first : import_source(`${await blob}#${n}`, esm, name),
+		);
 	} else {
-		const blob = blob_url(with_source_url(esm, name));
-		const created = { blob, first: import_source(blob, esm, name), imports: 1, users: 0 };
+		const source = with_source_url(esm, name);
+		const blob = (files ? files(source).catch(() => source) : Promise.resolve(source)).then(blob_url);
+		const created = { blob, first: blob.then((url) => import_source(url, esm, name)), imports: 1, users: 0 };
 		created.first.catch(() => forget(key, created));
 		texts.set(key, created);
 		text = created;
@@ -98,7 +105,7 @@ function forget(key, text) {
 	if (texts.get(key) !== text) return;
 	texts.delete(key);
 	// Imports already started have read the Blob; later ones make a new entry.
-	URL.revokeObjectURL(text.blob);
+	text.blob.then((url) => URL.revokeObjectURL(url));
 }
 
 /** How many inline module texts are imported or being imported (for tests). */

@@ -16,6 +16,9 @@ export const PYTHON_ERROR = "esmwidget-python-error";
 export const REFUSED = "esmwidget-refused";
 /** One part of a large binary value, page to kernel (parts.js). */
 export const PART = "esmwidget-part";
+/** The page asks for one of the widget's own files, and the kernel answers (files.js). */
+export const FILE = "esmwidget-file";
+export const FILE_RESPONSE = "esmwidget-file-response";
 /** The update key naming which of its buffers came in parts. */
 export const PARTS_KEY = "esmwidget_parts";
 
@@ -30,7 +33,14 @@ export function own_message(content) {
 		return null;
 	}
 	const kind = content.kind;
-	if (kind === COMMAND_RESPONSE || kind === HMR_ERROR || kind === HMR_OK || kind === PYTHON_ERROR || kind === REFUSED) {
+	if (
+		kind === COMMAND_RESPONSE ||
+		kind === FILE_RESPONSE ||
+		kind === HMR_ERROR ||
+		kind === HMR_OK ||
+		kind === PYTHON_ERROR ||
+		kind === REFUSED
+	) {
 		return /** @type {OwnMessage} */ (content);
 	}
 	return null;

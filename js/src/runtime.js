@@ -5,10 +5,11 @@
 /** @import { Binding, Mount } from "./generation.js" */
 import * as css from "./css.js";
 import { remove_errors, show_error, TITLES, WidgetError } from "./errors.js";
+import { FileRequests, with_css_files, with_files } from "./files.js";
 import { Generation, run_cleanup } from "./generation.js";
 import { make_host } from "./host.js";
 import { Commands } from "./invoke.js";
-import { COMMAND_RESPONSE, HMR_ERROR, HMR_OK, PYTHON_ERROR, REFUSED } from "./messages.js";
+import { COMMAND_RESPONSE, FILE_RESPONSE, HMR_ERROR, HMR_OK, PYTHON_ERROR, REFUSED } from "./messages.js";
 import { text_of } from "./saved.js";
 
 /** @type {WeakMap<WidgetModel, Runtime>} */
@@ -58,6 +59,7 @@ export class Runtime {
 		/** @type {Promise<void> | null} */
 		this.disposed = null;
 		this.commands = new Commands(model, () => this.id);
+		this.files = new FileRequests(model, () => this.id);
 	}
 
 	/** The widget class id (`_anywidget_id`), or the model id when there is none. */
@@ -71,6 +73,7 @@ export class Runtime {
 		this.active = true;
 		this.css_key = this.id;
 		css.acquire(this.css_key, text_of(this.model, "_css"));
+		this.#resolve_css();
 		this.#schedule(() => this.#load());
 	}
 
@@ -132,7 +135,19 @@ export class Runtime {
 
 	/** Python sent a new `_css`: restyle in place. */
 	css_changed() {
-		if (this.css_key !== null) css.update(this.css_key, text_of(this.model, "_css"));
+		if (this.css_key === null) return;
+		css.update(this.css_key, text_of(this.model, "_css"));
+		this.#resolve_css();
+	}
+
+	/** Then, once the widget's files it names (`url(./font.woff2)`) are here, with them. */
+	#resolve_css() {
+		const text = text_of(this.model, "_css");
+		if (!/url\(/.test(text)) return;
+		with_css_files(text, (path) => this.files.url(path)).then((resolved) => {
+			const key = this.css_key;
+			if (key !== null && resolved !== text && text_of(this.model, "_css") === text) css.update(key, resolved);
+		});
 	}
 
 	/**
@@ -145,6 +160,8 @@ export class Runtime {
 		switch (message.kind) {
 			case COMMAND_RESPONSE:
 				return this.commands.receive(message, buffers);
+			case FILE_RESPONSE:
+				return this.files.receive(message, buffers);
 			case HMR_ERROR:
 				return this.#hmr_failed(message);
 			case HMR_OK:
@@ -266,6 +283,7 @@ export class Runtime {
 			this.closed = true;
 			for (const mount of [...this.mounts]) this.unmount(mount);
 			this.commands.reject_all(new Error(`[esmwidget] ${this.id}: the widget was closed.`));
+			this.files.close();
 			await Promise.all(this.cleanups);
 			await this.#retire();
 			if (this.css_key !== null) css.release(this.css_key);
@@ -315,6 +333,7 @@ export class Runtime {
 			id: this.id,
 			experimental: (signal) => this.#experimental(signal),
 			host: (signal) => make_host(this.model, this.id, signal, runtime_of),
+			files: (text) => with_files(text, "", (path) => this.files.url(path)),
 		};
 	}
 

@@ -176,10 +176,22 @@ export interface RefusedMessage {
 	refused: Refusal[];
 }
 
+/** Python -> JS: one of the widget's own files (its bytes are the one buffer), or why not. */
+export interface FileResponse {
+	kind: "esmwidget-file-response";
+	id: string;
+	path: string;
+	/** The media type the file is served with. */
+	type?: string;
+	/** `status` as HTTP would say it: 403 refused, 404 missing. */
+	error?: { status: number; message: string };
+}
+
 /** Custom messages the loader consumes; they never reach the module's `msg:custom` listeners. */
 export type OwnMessage =
 	| CommandResult
 	| CommandFailure
+	| FileResponse
 	| HmrErrorMessage
 	| HmrOkMessage
 	| PythonErrorMessage

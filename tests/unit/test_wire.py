@@ -29,7 +29,7 @@ const page = await import("./js/src/page/index.js");
 const keys = JSON.parse(process.argv[1]);
 console.log(JSON.stringify({
   kinds: [m.COMMAND, m.COMMAND_RESPONSE, m.HMR_ERROR, m.HMR_OK, m.PYTHON_ERROR, m.REFUSED, m.PART,
-          m.PARTS_KEY],
+          m.PARTS_KEY, m.FILE, m.FILE_RESPONSE],
   references: [m.IPY_MODEL, m.ANYWIDGET_REF],
   url: { source: load.URL_PATTERN.source, flags: load.URL_PATTERN.flags },
   same_as: [saved.SAME_AS, saved.MIN_SHARED],
@@ -66,6 +66,8 @@ def test_custom_message_kinds_agree(js):
         _protocol.REFUSED_KIND,
         _protocol.PART_KIND,
         _protocol.PARTS_KEY,
+        _protocol.FILE_KIND,
+        _protocol.FILE_RESPONSE_KIND,
     ]
 
 

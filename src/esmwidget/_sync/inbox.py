@@ -13,6 +13,7 @@ from .._wire.clean import from_page, shorten
 from .._wire.protocol import (
     COMMAND_KIND,
     COMMAND_RESPONSE_KIND,
+    FILE_KIND,
     PART_KIND,
     PARTS_KEY,
     PROTECTED_KEYS,
@@ -143,6 +144,8 @@ class Inbox:
         kind = content.get("kind") if isinstance(content, dict) else None
         if kind == COMMAND_KIND:
             run_command(subject, sync.commands, content, buffers, sync.reply, tasks=sync.tasks)
+        elif kind == FILE_KIND:
+            sync.send_file(content)
         elif kind == PART_KIND:
             try:
                 sync.uploads.add(content, buffers)

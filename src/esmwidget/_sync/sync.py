@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .._env import echo_enabled
 from .._wire.clean import clip, from_page, shorten
 from .._wire.protocol import (
+    FILE_RESPONSE_KIND,
     HMR_ERROR_KIND,
     HMR_OK_KIND,
     PROTECTED_PREFIXES,
@@ -35,6 +36,8 @@ from .parts import Uploads
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from .._assets.files import Files
 
 __all__ = ["Owner", "Sync"]
 
@@ -92,6 +95,10 @@ class Owner(Protocol):
         """Apply a front-end update (overridable, as on ipywidgets)."""
         ...
 
+    def _esmwidget_files(self) -> Files | None:
+        """The files the module may load by relative URL (`_assets/files.py`), if any."""
+        ...
+
 
 class Sync:
     """The page side of one widget: a channel and what goes through it."""
@@ -122,6 +129,7 @@ class Sync:
         # Keys the page was told it may not write: told once, however often it tries.
         self.refused_keys: set[str] = set()
         self.inbox = Inbox(self)  # page -> kernel
+        self.files_sent = 0  # the widget's own files sent to the page (each page asks once)
 
     # -- opening and identity ------------------------------------------------------------------
 
@@ -372,6 +380,42 @@ class Sync:
             with contextlib.suppress(Exception):
                 callback()
         self.on_closed.clear()
+
+    def send_file(self, request: dict[str, Any]) -> None:
+        """Answer the page's request for one of the widget's own files: its bytes, or why not.
+
+        A refused or missing file is one log line and an error the page's fetch sees; nothing
+        outside the offered files is read.
+        """
+        from .._assets.files import FileError  # noqa: PLC0415 - only for widgets with files
+
+        request_id, path = request.get("id"), request.get("path")
+        if not isinstance(request_id, str) or not isinstance(path, str):
+            logger.warning("esmwidget: %s ignored a file request without id or path", self.label)
+            return
+        answer: dict[str, Any] = {"kind": FILE_RESPONSE_KIND, "id": request_id, "path": path}
+        files = self.owner._esmwidget_files()
+        try:
+            if files is None:
+                data, media = b"", ""
+                missing = (
+                    f"{self.label} offers no files: give it a file-backed _esm (its folder's "
+                    "files are offered) or a _files folder or mapping."
+                )
+            else:
+                (data, media), missing = files.read(path), ""
+        except FileError as error:
+            answer["error"] = {"status": error.status, "message": str(error)}
+        else:
+            if missing:
+                answer["error"] = {"status": 404, "message": missing}
+        if "error" in answer:
+            logger.warning("esmwidget: %s", answer["error"]["message"])
+            self.reply(answer, [])
+            return
+        answer["type"] = media
+        self.files_sent += 1
+        self.reply(answer, [data])
 
     def reply(self, content: Any, buffers: Sequence[Any] = ()) -> None:
         if self.channel is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._assets.assets import PLACEHOLDER_ESM, Asset, live_source, resolve_asset
+from .._assets.files import Files, files_for
 from .._sync.commands import collect_commands
 from .._sync.inbox import MsgCallback
 from .._sync.sync import Echo, Sync, not_synced
@@ -306,6 +307,9 @@ class ObjectModel:
 
     def _esmwidget_asset_path(self, key: str) -> Path | None:
         return self.descriptor.assets[key].path
+
+    def _esmwidget_files(self) -> Files | None:
+        return files_for(self.descriptor.owner_name, self.descriptor.assets["_esm"].path, None)
 
     def _asset_sources(self) -> dict[str, Source]:
         sources: dict[str, Source] = {}

@@ -11,6 +11,7 @@ import traitlets
 from traitlets.traitlets import MetaHasTraits
 
 from .._assets.assets import Asset, resolve_asset
+from .._assets.files import files_for
 from .._sync.commands import collect_commands
 from .serialization import widget_serialization
 
@@ -49,6 +50,13 @@ class AnyWidgetMeta(MetaHasTraits):
         # Each class gets its own slot for the synced-trait table, filled on first use
         # (`_sync_table`), so an instance finds it with one attribute lookup.
         classdict["_esmwidget_sync"] = None
+        esm = classdict.get("_esm")
+        if "_files" in classdict or isinstance(esm, AssetTrait):
+            # The files the module may load by relative URL, checked now: a wrong `_files`
+            # fails here, not when the page first asks (_assets/files.py).
+            esm_path = esm.asset.path if isinstance(esm, AssetTrait) else None
+            declared = classdict.get("_files")
+            classdict["_esmwidget_file_set"] = files_for(owner, esm_path, declared)
         cls = cast("AnyWidgetMeta", super().__new__(mcls, name, bases, classdict, **kwargs))
         cls._esmwidget_commands = collect_commands(cls)  # type: ignore[attr-defined]
         return cls

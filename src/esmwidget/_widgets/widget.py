@@ -20,6 +20,7 @@ from .traits import AnyWidgetMeta, AssetTrait
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from .._assets.files import Files
     from .._assets.hmr import Source
 
 __all__ = ["AnyWidget"]
@@ -60,6 +61,9 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
     _anywidget_id = traitlets.Unicode().tag(sync=True)
 
     _esmwidget_commands: ClassVar[dict[str, str]] = {}
+    # What the module may load by relative URL (docs/front-end.md, "Files beside the module"):
+    # set by the metaclass from `_files` or a file-backed `_esm`.
+    _esmwidget_file_set: ClassVar[Files | None] = None
     _esmwidget_sync: ClassVar[dict[str, dict[str, Any]] | None] = None
     _esmwidget_link: Sync
 
@@ -280,6 +284,9 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
     def _esmwidget_asset_path(self, key: str) -> Path | None:
         trait = self._traits.get(key)
         return trait.asset.path if isinstance(trait, AssetTrait) else None
+
+    def _esmwidget_files(self) -> Files | None:
+        return self._esmwidget_file_set
 
     def _esmwidget_asset_sources(self) -> dict[str, Source]:
         sources: dict[str, Source] = {}

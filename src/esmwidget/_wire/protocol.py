@@ -40,6 +40,11 @@ REFUSED_KIND: Final = "esmwidget-refused"
 # each), then the update names its uploads under PARTS_KEY (docs/protocol.md, "Large binary
 # values"; js/src/parts.js).
 PART_KIND: Final = "esmwidget-part"
+# The page asks for one of the widget's own files by its path relative to the module's folder,
+# and gets it back as one buffer, or an error with an HTTP-like status (docs/protocol.md,
+# "Files beside the module"; js/src/files.js).
+FILE_KIND: Final = "esmwidget-file"
+FILE_RESPONSE_KIND: Final = "esmwidget-file-response"
 PARTS_KEY: Final = "esmwidget_parts"
 
 # Saved widget state holds each long `_esm`/`_css` text once; later models with the same text
@@ -60,6 +65,16 @@ REFERENCE_PREFIX = "IPY_MODEL_"
 ANYWIDGET_REFERENCE_PREFIX = "anywidget:"
 
 BufferPath = list[str | int]
+
+
+class FileResponse(TypedDict, total=False):
+    """Kernel -> page: one file the page asked for (its bytes as the one buffer), or why not."""
+
+    kind: Literal["esmwidget-file-response"]
+    id: str
+    path: str
+    type: str
+    error: dict[str, Any]
 
 
 class OpenData(TypedDict):

@@ -1,0 +1,209 @@
+// A widget's own files (docs/front-end.md, "Files beside the module"). A module imported from a
+// Blob URL has no folder, so `new URL("./engine.wasm", import.meta.url)`, as bundlers write it,
+// cannot resolve. Before the module is imported, each such reference is replaced by the Blob URL
+// of that file, which the kernel sends when asked: once per page, whatever the number of
+// widgets and views. A module worker's own references are resolved the same way, from its folder.
+/** @import { WidgetModel } from "@jupyter-widgets/base" */
+/** @import { FileResponse } from "./types.js" */
+import { FILE } from "./messages.js";
+
+/** `new URL("<relative>", import.meta.url)`, as bundlers and authors write it. */
+const REFERENCE = /new\s+URL\(\s*(["'`])([^"'`$\n]+?)\1\s*,\s*import\.meta\.url\s*\)/g;
+/** Module files, whose own references are resolved before their Blob is made. */
+const MODULE_FILE = /\.m?js$/i;
+/** A reference that is not relative: a full URL, a `data:` or `blob:` one, or a root path. */
+const NOT_RELATIVE = /^(?:[a-z][a-z0-9+.-]*:|\/)/i;
+
+/** Files asked for on this page, by widget class and path: the Blob URL, or null when missing. */
+/** @type {Map<string, Promise<string | null>>} */
+const asked = new Map();
+
+/** How many files this page asked the kernels for (for tests). */
+export function files_asked() {
+	return asked.size;
+}
+
+/** The pending file requests of one model, matched to replies by id. */
+export class FileRequests {
+	/**
+	 * @param {WidgetModel} model
+	 * @param {() => string} id the widget class id
+	 */
+	constructor(model, id) {
+		this.model = model;
+		this.id = id;
+		/** @type {Map<string, { resolve(value: { type: string, data: DataView } | null): void }>} */
+		this.pending = new Map();
+		this.next = 0;
+	}
+
+	/**
+	 * The Blob URL of the widget's file at `path` (relative to the module's folder), asked of the
+	 * kernel once per page; null when the kernel has no such file (said once in the console).
+	 *
+	 * @param {string} path
+	 * @returns {Promise<string | null>}
+	 */
+	url(path) {
+		const key = `${this.id()}\n${path}`;
+		let found = asked.get(key);
+		if (!found) {
+			found = this.#fetch(path);
+			asked.set(key, found);
+		}
+		return found;
+	}
+
+	/** @param {string} path */
+	async #fetch(path) {
+		const answer = await this.#ask(path);
+		if (!answer) return null;
+		if (!MODULE_FILE.test(path)) return blob_url(answer.data, answer.type);
+		const text = new TextDecoder().decode(answer.data);
+		const resolved = await with_files(text, folder_of(path), (name) => this.url(name));
+		return blob_url(new TextEncoder().encode(resolved), answer.type);
+	}
+
+	/**
+	 * @param {string} path
+	 * @returns {Promise<{ type: string, data: DataView } | null>}
+	 */
+	#ask(path) {
+		if (!this.model.comm_live) {
+			console.error(
+				`[esmwidget] ${this.id()}: cannot load ${JSON.stringify(path)}: the widget has no kernel connection.`,
+			);
+			return Promise.resolve(null);
+		}
+		const request_id = `file-${++this.next}-${Math.random().toString(36).slice(2)}`;
+		return new Promise((resolve) => {
+			this.pending.set(request_id, { resolve });
+			this.model.send({ kind: FILE, id: request_id, path });
+		});
+	}
+
+	/**
+	 * The kernel's answer to one request.
+	 *
+	 * @param {FileResponse} message
+	 * @param {DataView[]} buffers
+	 */
+	receive(message, buffers) {
+		const call = this.pending.get(message.id);
+		if (!call) return;
+		this.pending.delete(message.id);
+		if (message.error || buffers.length !== 1) {
+			const why = message.error?.message ?? "the kernel sent no file";
+			console.error(`[esmwidget] ${this.id()}: ${JSON.stringify(message.path)} could not be loaded: ${why}`);
+			call.resolve(null);
+			return;
+		}
+		call.resolve({ type: message.type ?? "application/octet-stream", data: buffers[0] });
+	}
+
+	/** The widget closed: requests still waiting get no file. */
+	close() {
+		for (const call of this.pending.values()) call.resolve(null);
+		this.pending.clear();
+	}
+}
+
+/**
+ * `text` with every relative `new URL(..., import.meta.url)` replaced by the URL of that file:
+ * a Blob URL, or one that fails to load when the kernel has no such file (as a 404 would).
+ *
+ * @param {string} text module source
+ * @param {string} base the folder `text` is in, relative to the module's folder ("" or "a/b/")
+ * @param {(path: string) => Promise<string | null>} url_of
+ * @returns {Promise<string>}
+ */
+export async function with_files(text, base, url_of) {
+	if (!text.includes("import.meta.url")) return text;
+	/** @type {Map<string, Promise<string | null>>} */
+	const wanted = new Map();
+	for (const match of text.matchAll(REFERENCE)) {
+		const reference = match[2];
+		if (NOT_RELATIVE.test(reference)) continue;
+		const path = join(base, reference);
+		if (!wanted.has(path)) wanted.set(path, url_of(path));
+	}
+	if (wanted.size === 0) return text;
+	/** @type {Map<string, string>} */
+	const urls = new Map();
+	await Promise.all(
+		[...wanted].map(async ([path, url]) => {
+			urls.set(path, (await url) ?? missing_url());
+		}),
+	);
+	return text.replace(REFERENCE, (whole, _quote, reference) => {
+		if (NOT_RELATIVE.test(reference)) return whole;
+		return `new URL(${JSON.stringify(urls.get(join(base, reference)))})`;
+	});
+}
+
+/** `url(<relative>)` in a stylesheet; `#id` references (SVG) and full URLs stay as they are. */
+const CSS_REFERENCE = /url\(\s*(["']?)([^"')\s]+)\1\s*\)/g;
+
+/**
+ * A stylesheet with every relative `url(...)` replaced by the URL of that file of the widget
+ * (relative to the module's folder): fonts and images beside a file-backed `_css`.
+ *
+ * @param {string} text
+ * @param {(path: string) => Promise<string | null>} url_of
+ * @returns {Promise<string>}
+ */
+export async function with_css_files(text, url_of) {
+	const relative = (/** @type {string} */ reference) => !NOT_RELATIVE.test(reference) && !reference.startsWith("#");
+	/** @type {Map<string, Promise<string | null>>} */
+	const wanted = new Map();
+	for (const match of text.matchAll(CSS_REFERENCE)) {
+		const path = join("", match[2]);
+		if (relative(match[2]) && !wanted.has(path)) wanted.set(path, url_of(path));
+	}
+	if (wanted.size === 0) return text;
+	/** @type {Map<string, string>} */
+	const urls = new Map();
+	await Promise.all([...wanted].map(async ([path, url]) => urls.set(path, (await url) ?? missing_url())));
+	return text.replace(CSS_REFERENCE, (whole, _quote, reference) =>
+		relative(reference) ? `url(${JSON.stringify(urls.get(join("", reference)))})` : whole,
+	);
+}
+
+/**
+ * `reference` resolved against `base`, both relative to the module's folder. A path that climbs
+ * out of it keeps its `../`: the kernel refuses it.
+ *
+ * @param {string} base
+ * @param {string} reference
+ */
+export function join(base, reference) {
+	/** @type {string[]} */
+	const parts = [];
+	for (const part of `${base}${reference}`.split(/[?#]/)[0].split("/")) {
+		if (part === "" || part === ".") continue;
+		if (part === ".." && parts.length > 0 && parts[parts.length - 1] !== "..") parts.pop();
+		else parts.push(part);
+	}
+	return parts.join("/");
+}
+
+/** @param {string} path */
+function folder_of(path) {
+	const cut = path.lastIndexOf("/");
+	return cut < 0 ? "" : path.slice(0, cut + 1);
+}
+
+/**
+ * @param {ArrayBufferView | ArrayBuffer} data
+ * @param {string} type
+ */
+function blob_url(data, type) {
+	return URL.createObjectURL(new Blob([/** @type {BlobPart} */ (data)], { type }));
+}
+
+/** A URL whose every load fails, as a missing file's would. */
+function missing_url() {
+	const url = URL.createObjectURL(new Blob([]));
+	URL.revokeObjectURL(url);
+	return url;
+}
