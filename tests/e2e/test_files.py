@@ -1,0 +1,128 @@
+"""A widget's own files in real JupyterLab: a file-backed module loads a JSON file in a subfolder,
+a WebAssembly engine with `instantiateStreaming`, a module worker (with its own relative import
+and fetch), an image, and an image in its `_css`, all by URLs relative to ``import.meta.url``;
+the files go to the page once for two widgets, and nothing outside the folder ever does."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import WebSocket, expect
+
+from .notebook import Notebook
+
+pytestmark = pytest.mark.e2e
+
+OpenNotebook = Callable[..., Notebook]
+
+WASM_ADD = bytes.fromhex(
+    "0061736d0100000001070160027f7f017f030201000707010361646400000a09010700200020016a0b"
+)
+
+
+def _png_1x1() -> bytes:
+    """A valid 1x1 RGBA PNG, built here."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+DOT_PNG = _png_1x1()
+SECRET = "TOP SECRET beside the widget folder"
+
+WIDGET_JS = """export default {
+  async render({ el }) {
+    const out = document.createElement("span");
+    out.className = "files-out";
+    el.append(out);
+    const table = await (await fetch(new URL("./data/table.json", import.meta.url))).json();
+    const { instance } = await WebAssembly.instantiateStreaming(
+      fetch(new URL("./engine.wasm", import.meta.url)),
+    );
+    const worker = new Worker(new URL("./workers/worker.js", import.meta.url), { type: "module" });
+    const said = await new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
+    worker.terminate();
+    const img = new Image();
+    img.src = new URL("./dot.png", import.meta.url);
+    await img.decode();
+    let escape = "read";
+    try { await fetch(new URL("../secret.txt", import.meta.url)); } catch { escape = "refused"; }
+    el.classList.add("files-box");
+    const sum = instance.exports.add(2, 3);
+    out.textContent = [table.rows, sum, said, img.naturalWidth, escape].join(" ");
+  },
+};
+"""
+WORKER_JS = """import { greet } from "./helper.js";
+const table = await (await fetch(new URL("../data/table.json", import.meta.url))).json();
+postMessage(greet(table.rows));
+"""
+HELPER_JS = 'export function greet(n) { return "worker-" + n; }\n'
+WIDGET_CSS = ".files-box { background-image: url(./dot.png); }\n"
+
+
+def widget_folder(root: Path) -> Path:
+    (root / "secret.txt").write_text(SECRET)
+    folder = root / "filewidget"
+    (folder / "data").mkdir(parents=True)
+    (folder / "workers").mkdir()
+    (folder / "widget.js").write_text(WIDGET_JS)
+    (folder / "widget.css").write_text(WIDGET_CSS)
+    (folder / "data" / "table.json").write_text('{"rows": 3}')
+    (folder / "engine.wasm").write_bytes(WASM_ADD)
+    (folder / "workers" / "worker.js").write_text(WORKER_JS)
+    (folder / "workers" / "helper.js").write_text(HELPER_JS)
+    (folder / "dot.png").write_bytes(DOT_PNG)
+    return folder
+
+
+def test_a_module_loads_its_own_files_once_and_nothing_else(
+    open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    folder = widget_folder(tmp_path)
+    nb = open_notebook()
+    frames: list[bytes] = []
+
+    def watch(ws: WebSocket) -> None:
+        def keep(payload: str | bytes) -> None:
+            frames.append(payload if isinstance(payload, bytes) else payload.encode())
+
+        ws.on("framereceived", keep)
+
+    nb.page.on("websocket", watch)
+    nb.reload()  # so the kernel's websocket is watched from its start
+    cell = nb.run(
+        "import esmwidget, pathlib\n"
+        "class Files(esmwidget.AnyWidget):\n"
+        f"    _esm = pathlib.Path({str(folder / 'widget.js')!r})\n"
+        f"    _css = pathlib.Path({str(folder / 'widget.css')!r})\n"
+        "a, b = Files(), Files()\n"
+        "display(a, b)"
+    )
+    outputs = cell.output.locator(".files-out")
+    expect(outputs).to_have_text(["3 5 worker-3 1 refused", "3 5 worker-3 1 refused"])
+    box = cell.output.locator(".files-box").first
+    expect(box).to_have_css("background-image", re.compile(r'^url\("blob:'))
+    # Four files, each sent once for two widgets, two views and the stylesheet; the worker's
+    # relative import travels inside worker.js.
+    assert nb.py("a._esmwidget_link.files_sent + b._esmwidget_link.files_sent") == "4"
+    assert not [frame for frame in frames if SECRET.encode() in frame]
+    assert any(WASM_ADD in frame for frame in frames), "the watch sees the files that were sent"
+    console: list[str] = nb.page.console_messages_e2e  # type: ignore[attr-defined]
+    refused = [line for line in console if "../secret.txt" in line]
+    assert len(refused) == 1, console
+    assert "leads outside" in refused[0]
+    expect(cell.output.locator(".esmwidget-error")).to_have_count(0)
