@@ -14,6 +14,20 @@ const MODULE_FILE = /\.m?js$/i;
 /** A reference that is not relative: a full URL, a `data:` or `blob:` one, or a root path. */
 const NOT_RELATIVE = /^(?:[a-z][a-z0-9+.-]*:|\/)/i;
 
+/**
+ * A page with no kernel carries the files its modules name (`export_html`): by widget class and
+ * path, the file's digest; by digest, its type and base64 bytes.
+ *
+ * @typedef {{ classes: Record<string, Record<string, string>>, files: Record<string, { type: string, data: string }> }} PageFiles
+ */
+/** @type {PageFiles | null} */
+let page_files = null;
+
+/** @param {PageFiles | null} files the page's own files (page/index.js) */
+export function set_page_files(files) {
+	page_files = files;
+}
+
 /** Files asked for on this page, by widget class and path: the Blob URL, or null when missing. */
 /** @type {Map<string, Promise<string | null>>} */
 const asked = new Map();
@@ -69,6 +83,8 @@ export class FileRequests {
 	 * @returns {Promise<{ type: string, data: DataView } | null>}
 	 */
 	#ask(path) {
+		const carried = page_files?.classes?.[this.id()]?.[path];
+		if (carried !== undefined) return Promise.resolve(from_page(carried, path, this.id()));
 		if (!this.model.comm_live) {
 			console.error(
 				`[esmwidget] ${this.id()}: cannot load ${JSON.stringify(path)}: the widget has no kernel connection.`,
@@ -187,6 +203,24 @@ export function join(base, reference) {
 	return parts.join("/");
 }
 
+/**
+ * A file the page carries, by digest.
+ *
+ * @param {string} digest
+ * @param {string} path
+ * @param {string} id
+ * @returns {{ type: string, data: DataView } | null}
+ */
+function from_page(digest, path, id) {
+	const file = page_files?.files?.[digest];
+	if (!file) {
+		console.error(`[esmwidget] ${id}: ${JSON.stringify(path)} is missing from this page.`);
+		return null;
+	}
+	const bytes = Uint8Array.from(atob(file.data), (c) => c.charCodeAt(0));
+	return { type: file.type, data: new DataView(bytes.buffer) };
+}
+
 /** @param {string} path */
 function folder_of(path) {
 	const cut = path.lastIndexOf("/");
@@ -194,11 +228,20 @@ function folder_of(path) {
 }
 
 /**
+ * A URL serving `data` as `type`: a Blob URL, or, in a page opened from a file (whose origin is
+ * opaque), a `data:` URL, since module workers cannot start from that page's Blob URLs.
+ *
  * @param {ArrayBufferView | ArrayBuffer} data
  * @param {string} type
  */
 function blob_url(data, type) {
-	return URL.createObjectURL(new Blob([/** @type {BlobPart} */ (data)], { type }));
+	if (globalThis.origin !== "null") return URL.createObjectURL(new Blob([/** @type {BlobPart} */ (data)], { type }));
+	const bytes = ArrayBuffer.isView(data)
+		? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+		: new Uint8Array(data);
+	let text = "";
+	for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+	return `data:${type};base64,${btoa(text)}`;
 }
 
 /** A URL whose every load fails, as a missing file's would. */

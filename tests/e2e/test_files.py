@@ -12,8 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import WebSocket, expect
+from playwright.sync_api import Page, WebSocket, expect
 
+import esmwidget
+
+from .conftest import abort_requests
 from .notebook import Notebook
 
 pytestmark = pytest.mark.e2e
@@ -126,3 +129,26 @@ def test_a_module_loads_its_own_files_once_and_nothing_else(
     assert len(refused) == 1, console
     assert "leads outside" in refused[0]
     expect(cell.output.locator(".esmwidget-error")).to_have_count(0)
+
+
+def test_an_offline_page_carries_the_files_once(page: Page, tmp_path: Path, comms: object) -> None:
+    # `comms` (esmwidget.testing): the widgets live in this test process on fake comms.
+    folder = widget_folder(tmp_path)
+
+    class Files(esmwidget.AnyWidget):
+        _esm = folder / "widget.js"
+        _css = folder / "widget.css"
+
+    offline = abort_requests(page, r"^(?!(file|blob|data):)")
+    path = esmwidget.export_html(tmp_path / "files.html", Files(), Files())
+    text = path.read_text()
+    assert SECRET not in text
+    assert text.count('"type":"application/wasm"') == 1  # each file once, by content
+    page.goto(path.as_uri())
+    outputs = page.locator(".files-out")
+    expect(outputs).to_have_text(["3 5 worker-3 1 refused", "3 5 worker-3 1 refused"])
+    # A page opened from a file has an opaque origin: its files are data: URLs there.
+    expect(page.locator(".files-box").first).to_have_css(
+        "background-image", re.compile(r'^url\("data:image/png;base64,')
+    )
+    assert offline == []

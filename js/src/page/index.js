@@ -2,6 +2,7 @@
 // saved widget state, with the same Runtime as in JupyterLab. The state and view tags are the
 // ones nbconvert and ipywidgets' embedding write (widget-state+json v2, widget-view+json).
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
+import { set_page_files } from "../files.js";
 import { create_runtime, runtime_of } from "../runtime.js";
 import { is_reference, MissingAsset, SAME_AS, SHARED_KEYS } from "../saved.js";
 import { link_models } from "./links.js";
@@ -9,6 +10,8 @@ import { StaticManager, StaticModel } from "./model.js";
 
 export const STATE_MIME = "application/vnd.jupyter.widget-state+json";
 export const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
+/** The widgets' own files the page carries (src/esmwidget/_pages/page.py FILES_MIME_TYPE). */
+export const FILES_MIME = "application/vnd.esmwidget.files+json";
 /** A view tag this runtime renders: the html-manager, if the page also loads it, skips it. */
 export const CLAIMED_MIME = "application/vnd.esmwidget.view+json";
 /** Model modules whose `AnyModel` runs an `_esm` (anywidget's saved state works the same). */
@@ -37,6 +40,14 @@ export function start(doc) {
 	} catch (error) {
 		console.error("[esmwidget] this page's widget state is not valid JSON", error);
 		return null;
+	}
+	const files = doc.querySelector(`script[type="${FILES_MIME}"]`);
+	if (files) {
+		try {
+			set_page_files(JSON.parse(files.textContent ?? ""));
+		} catch (error) {
+			console.error("[esmwidget] this page's widget files are not valid JSON", error);
+		}
 	}
 	const manager = load_state(saved);
 	for (const view of doc.querySelectorAll(`script[type="${VIEW_MIME}"]`)) {

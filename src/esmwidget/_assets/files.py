@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-__all__ = ["FileError", "Files", "files_for", "media_type"]
+__all__ = ["FileError", "Files", "files_for", "media_type", "referenced"]
+
+# What the loader rewrites (js/src/files.js REFERENCE and CSS_REFERENCE; tests/unit/test_wire.py
+# checks that both sides have the same patterns): a module's `new URL("./x", import.meta.url)`,
+# and a stylesheet's `url(./x)`.
+REFERENCE = r"new\s+URL\(\s*([\"'`])([^\"'`$\n]+?)\1\s*,\s*import\.meta\.url\s*\)"
+CSS_REFERENCE = r"url\(\s*([\"']?)([^\"')\s]+)\1\s*\)"
+_NOT_RELATIVE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
 
 # Types the browser checks: `instantiateStreaming` needs application/wasm, a module worker a
 # JavaScript type, `FontFace` and CSS a font or image type. Others come from `mimetypes`.
@@ -146,6 +154,47 @@ def files_for(owner: str, esm_path: Path | None, declared: object) -> Files | No
         "(pathlib.Path) or a mapping of relative names to pathlib.Path or bytes."
     )
     raise TypeError(msg)
+
+
+def referenced(files: Files, esm: str, css: str = "") -> dict[str, tuple[bytes, str]]:
+    """The files a module and its stylesheet name by relative URL, and those they name in turn.
+
+    What a page with no kernel must carry. Paths refused or missing are left out: the page fails
+    to load them, as it does with a kernel.
+    """
+    found: dict[str, tuple[bytes, str]] = {}
+    pending = [*_names(esm, REFERENCE, ""), *_names(css, CSS_REFERENCE, "")]
+    while pending:
+        path = pending.pop()
+        if path in found:
+            continue
+        try:
+            data, media = files.read(path)
+        except FileError:
+            continue
+        found[path] = (data, media)
+        if media == "text/javascript":
+            folder = path.rpartition("/")[0]
+            base = f"{folder}/" if folder else ""
+            pending += _names(data.decode("utf-8", "replace"), REFERENCE, base)
+    return found
+
+
+def _names(text: str, pattern: str, base: str) -> Iterator[str]:
+    """The relative paths `text` names with `pattern`, joined to `base` as the loader joins them."""
+    for match in re.finditer(pattern, text):
+        reference = match.group(2)
+        if _NOT_RELATIVE.match(reference) or reference.startswith("#"):
+            continue
+        parts: list[str] = []
+        for part in re.split(r"[?#]", base + reference)[0].split("/"):
+            if part in ("", "."):
+                continue
+            if part == ".." and parts and parts[-1] != "..":
+                parts.pop()
+            else:
+                parts.append(part)
+        yield "/".join(parts)
 
 
 def _clean(requested: str, files: Files) -> str:

@@ -14,6 +14,9 @@ from typing import Any
 
 from .._wire.protocol import MODEL_NAME, MODULE_NAME, STATE_MIME_TYPE, VIEW_MIME_TYPE
 
+# The widgets' own files in a page with no kernel (js/src/page/index.js reads them).
+FILES_MIME_TYPE = "application/vnd.esmwidget.files+json"
+
 __all__ = ["document", "json_tag", "renders", "runtime_tag", "view_tag"]
 
 # Model modules whose `AnyModel` runs an `_esm` in the page (anywidget's saved state works too);
@@ -80,8 +83,15 @@ def runtime_tag() -> str:
     return f'<script type="module">{text}</script>'
 
 
-def document(title: str, body: str, state: dict[str, Any]) -> str:
-    """A complete page: `body` (view tags and markup), the widget state and the runtime."""
+def document(
+    title: str, body: str, state: dict[str, Any], files: dict[str, Any] | None = None
+) -> str:
+    """A complete page: `body` (view tags and markup), the state, the files and the runtime.
+
+    `files` are the widgets' own files (`export.page_files`), when they name any.
+    """
+    if files is not None:
+        body = f"{body}\n{json_tag(FILES_MIME_TYPE, files)}"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
