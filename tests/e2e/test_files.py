@@ -16,8 +16,10 @@ from playwright.sync_api import Page, WebSocket, expect
 
 import esmwidget
 
+from .classic import ClassicNotebook
 from .conftest import abort_requests
 from .notebook import Notebook
+from .server import JupyterServer
 
 pytestmark = pytest.mark.e2e
 
@@ -152,3 +154,37 @@ def test_an_offline_page_carries_the_files_once(page: Page, tmp_path: Path, comm
         "background-image", re.compile(r'^url\("data:image/png;base64,')
     )
     assert offline == []
+
+
+FILES_CELL = (
+    "import esmwidget, pathlib\n"
+    "class Files(esmwidget.AnyWidget):\n"
+    "    _esm = pathlib.Path({js!r})\n"
+    "    _css = pathlib.Path({css!r})\n"
+    "w = Files()\n"
+    "w"
+)
+
+
+def test_the_same_widget_in_notebook7(open_notebook: OpenNotebook, tmp_path: Path) -> None:
+    folder = widget_folder(tmp_path)
+    nb = open_notebook(app="notebook")
+    cell = nb.run(FILES_CELL.format(js=str(folder / "widget.js"), css=str(folder / "widget.css")))
+    expect(cell.output.locator(".files-out")).to_have_text("3 5 worker-3 1 refused")
+
+
+def test_the_same_widget_in_the_classic_notebook(
+    page: Page, jupyter_server: JupyterServer, tmp_path: Path
+) -> None:
+    folder = widget_folder(tmp_path)
+    nb = ClassicNotebook.create(page, jupyter_server, "classic-files.ipynb")
+    try:
+        output = nb.run(
+            FILES_CELL.format(js=str(folder / "widget.js"), css=str(folder / "widget.css"))
+        )
+        expect(output.locator(".files-out")).to_have_text("3 5 worker-3 1 refused")
+        expect(output.locator(".files-box")).to_have_css(
+            "background-image", re.compile(r'^url\("blob:')
+        )
+    finally:
+        jupyter_server.shutdown_kernels_for("classic-files.ipynb")
