@@ -31,6 +31,9 @@ export function set_page_files(files) {
 /** Files asked for on this page, by widget class and path: the Blob URL, or null when missing. */
 /** @type {Map<string, Promise<string | null>>} */
 const asked = new Map();
+/** How often each widget class's files changed on this page (hot reload): part of a module's key. */
+/** @type {Map<string, number>} */
+const versions = new Map();
 
 /** How many files this page asked the kernels for (for tests). */
 export function files_asked() {
@@ -115,6 +118,27 @@ export class FileRequests {
 			return;
 		}
 		call.resolve({ type: message.type ?? "application/octet-stream", data: buffers[0] });
+	}
+
+	/**
+	 * Hot reload: `paths` changed. Forget them, and every module file of the class (a worker
+	 * holds the addresses of the files it names); the next load asks again.
+	 *
+	 * @param {string[]} paths
+	 */
+	forget(paths) {
+		const prefix = `${this.id()}\n`;
+		for (const key of [...asked.keys()]) {
+			if (!key.startsWith(prefix)) continue;
+			const path = key.slice(prefix.length);
+			if (paths.includes(path) || MODULE_FILE.test(path)) asked.delete(key);
+		}
+		versions.set(this.id(), (versions.get(this.id()) ?? 0) + 1);
+	}
+
+	/** Which version of the class's files a module text was resolved with. */
+	get version() {
+		return versions.get(this.id()) ?? 0;
 	}
 
 	/** The widget closed: requests still waiting get no file. */

@@ -19,6 +19,7 @@ import { missing_asset, text_of } from "./saved.js";
  * @property {(signal: AbortSignal) => Host} host
  * @property {(text: string) => Promise<string>} files resolves the module's references to its
  * own files (files.js)
+ * @property {() => number} files_version changes when those files change (hot reload)
  */
 
 /**
@@ -75,7 +76,7 @@ export class Generation {
 			if (!esm.trim()) {
 				throw new WidgetError(id, "module", "_esm is empty. Set it to module source or an http(s) URL.");
 			}
-			const imported = import_esm(esm, id, binding.files);
+			const imported = import_esm(esm, id, binding.files, binding.files_version());
 			generation.release = imported.release;
 			const loaded = await imported.loaded;
 			generation.url = loaded.url;

@@ -58,12 +58,14 @@ const texts = new Map();
  * @param {string} id the widget class id, used to name inline modules
  * @param {(text: string) => Promise<string>} [files] resolves the text's references to the
  * widget's own files before it is imported (files.js)
+ * @param {number} [files_version] which version of those files (hot reload): a text resolved
+ * with other files is another module
  * @returns {{ loaded: Promise<Loaded>, release: () => void }}
  */
-export function import_esm(esm, id, files) {
+export function import_esm(esm, id, files, files_version = 0) {
 	if (is_url(esm)) return { loaded: import_url(esm.trim()), release: () => {} };
 	const name = source_url(esm, id);
-	const key = `${name}\n${esm}`;
+	const key = `${name}\n${files_version}\n${esm}`;
 	let text = texts.get(key);
 	/** @type {Promise<Loaded>} */
 	let loaded;

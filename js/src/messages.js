@@ -19,6 +19,8 @@ export const PART = "esmwidget-part";
 /** The page asks for one of the widget's own files, and the kernel answers (files.js). */
 export const FILE = "esmwidget-file";
 export const FILE_RESPONSE = "esmwidget-file-response";
+/** Hot reload: files the page loaded were saved, deleted or are back (files.js). */
+export const FILES_CHANGED = "esmwidget-files-changed";
 /** The update key naming which of its buffers came in parts. */
 export const PARTS_KEY = "esmwidget_parts";
 
@@ -36,6 +38,7 @@ export function own_message(content) {
 	if (
 		kind === COMMAND_RESPONSE ||
 		kind === FILE_RESPONSE ||
+		kind === FILES_CHANGED ||
 		kind === HMR_ERROR ||
 		kind === HMR_OK ||
 		kind === PYTHON_ERROR ||

@@ -9,7 +9,15 @@ import { FileRequests, with_css_files, with_files } from "./files.js";
 import { Generation, run_cleanup } from "./generation.js";
 import { make_host } from "./host.js";
 import { Commands } from "./invoke.js";
-import { COMMAND_RESPONSE, FILE_RESPONSE, HMR_ERROR, HMR_OK, PYTHON_ERROR, REFUSED } from "./messages.js";
+import {
+	COMMAND_RESPONSE,
+	FILE_RESPONSE,
+	FILES_CHANGED,
+	HMR_ERROR,
+	HMR_OK,
+	PYTHON_ERROR,
+	REFUSED,
+} from "./messages.js";
 import { text_of } from "./saved.js";
 
 /** @type {WeakMap<WidgetModel, Runtime>} */
@@ -162,6 +170,9 @@ export class Runtime {
 				return this.commands.receive(message, buffers);
 			case FILE_RESPONSE:
 				return this.files.receive(message, buffers);
+			case FILES_CHANGED:
+				this.files.forget(message.paths ?? []);
+				return this.esm_changed();
 			case HMR_ERROR:
 				return this.#hmr_failed(message);
 			case HMR_OK:
@@ -334,6 +345,7 @@ export class Runtime {
 			experimental: (signal) => this.#experimental(signal),
 			host: (signal) => make_host(this.model, this.id, signal, runtime_of),
 			files: (text) => with_files(text, "", (path) => this.files.url(path)),
+			files_version: () => this.files.version,
 		};
 	}
 

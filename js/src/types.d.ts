@@ -187,11 +187,19 @@ export interface FileResponse {
 	error?: { status: number; message: string };
 }
 
+/** Python -> JS, with hot reload: files the page loaded were saved, deleted or are back. */
+export interface FilesChanged {
+	kind: "esmwidget-files-changed";
+	/** Relative to the module's folder. */
+	paths: string[];
+}
+
 /** Custom messages the loader consumes; they never reach the module's `msg:custom` listeners. */
 export type OwnMessage =
 	| CommandResult
 	| CommandFailure
 	| FileResponse
+	| FilesChanged
 	| HmrErrorMessage
 	| HmrOkMessage
 	| PythonErrorMessage

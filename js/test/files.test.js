@@ -155,3 +155,22 @@ test("url(./...) in _css becomes the widget's own file; full URLs and #ids stay"
 	expect(served).toEqual(["img/dot.png"]);
 	await until(() => expect(getComputedStyle(view.el).backgroundImage).toMatch(/^url\("blob:/));
 });
+
+test("hot reload: files the kernel says changed are asked for again and the module reloads", async () => {
+	const id = `files.${crypto.randomUUID()}`;
+	const esm = `// ${crypto.randomUUID()}
+	export default { async render({ model, el }) {
+		const text = await (await fetch(new URL("./a.txt", import.meta.url))).text();
+		el.textContent = text + " " + model.get("n");
+	} };`;
+	const { model, comm } = await open_widget(t.manager, { _esm: esm, _anywidget_id: id, n: 1 });
+	const files = /** @type {Record<string, [string, Uint8Array]>} */ ({ "a.txt": ["text/plain", encode("v1")] });
+	const served = serve(comm, files);
+	const view = await display(t.manager, model);
+	await until(() => expect(view.el.textContent).toBe("v1 1"));
+	await comm.update({ n: 2 });
+	files["a.txt"] = ["text/plain", encode("v2")];
+	await comm.custom({ kind: "esmwidget-files-changed", paths: ["a.txt"] });
+	await until(() => expect(view.el.textContent).toBe("v2 2"));
+	expect(served).toEqual(["a.txt", "a.txt"]);
+});

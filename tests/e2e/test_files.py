@@ -188,3 +188,56 @@ def test_the_same_widget_in_the_classic_notebook(
         )
     finally:
         jupyter_server.shutdown_kernels_for("classic-files.ipynb")
+
+
+DATA_WIDGET_JS = """export default {
+  async render({ model, el }) {
+    const table = await (await fetch(new URL("./data/table.json", import.meta.url))).json();
+    const button = document.createElement("button");
+    button.className = "rows";
+    const show = () => { button.textContent = `rows ${table.rows} count ${model.get("count")}`; };
+    button.onclick = () => { model.set("count", model.get("count") + 1); model.save_changes(); };
+    model.on("change:count", show);
+    show();
+    el.append(button);
+  },
+};
+"""
+
+
+def test_hot_reload_of_a_data_file_keeps_state(open_notebook: OpenNotebook, tmp_path: Path) -> None:
+    folder = tmp_path / "datawidget"
+    (folder / "data").mkdir(parents=True)
+    (folder / "widget.js").write_text(DATA_WIDGET_JS)
+    table = folder / "data" / "table.json"
+    table.write_text('{"rows": 3}')
+    nb = open_notebook()
+    nb.run("%env ANYWIDGET_HMR=1")
+    cell = nb.run(
+        "import esmwidget, pathlib, traitlets\n"
+        "class Data(esmwidget.AnyWidget):\n"
+        f"    _esm = pathlib.Path({str(folder / 'widget.js')!r})\n"
+        "    count = traitlets.Int(0).tag(sync=True)\n"
+        "w = Data()\n"
+        "w"
+    )
+    button = cell.output.locator("button.rows")
+    expect(button).to_have_text("rows 3 count 0")
+    button.click()
+    expect(button).to_have_text("rows 3 count 1")
+    counts = nb.execution_counts()
+
+    # A save of the data file reloads the module's views; the state stays.
+    table.write_text('{"rows": 4}')
+    expect(button).to_have_text("rows 4 count 1")
+    # Deleted: the same box as a deleted module, above a widget that keeps working.
+    table.unlink()
+    box = cell.output.locator(".esmwidget-error")
+    expect(box).to_contain_text("data/table.json was deleted")
+    expect(button).to_have_text("rows 4 count 1")
+    # Back: the box goes, the view shows the new data.
+    table.write_text('{"rows": 5}')
+    expect(button).to_have_text("rows 5 count 1")
+    expect(box).to_have_count(0)
+    assert nb.execution_counts() == counts, "a cell was re-run"
+    assert nb.py("w.count") == "1"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-__all__ = ["FileError", "Files", "files_for", "media_type", "referenced"]
+__all__ = ["FileError", "Files", "files_for", "locate", "media_type", "referenced"]
 
 # What the loader rewrites (js/src/files.js REFERENCE and CSS_REFERENCE; tests/unit/test_wire.py
 # checks that both sides have the same patterns): a module's `new URL("./x", import.meta.url)`,
@@ -108,6 +108,20 @@ class Files:
             msg = f"{self.owner}: {name!r} leads outside {self.describe()} (a link); refused."
             raise FileError(msg, status=403)
         return _read_file(real, name, self), media_type(name)
+
+
+def locate(files: Files, requested: str) -> Path | None:
+    """The file on disk that `requested` names, for hot reload to watch.
+
+    None for bytes, and for a path refused or missing.
+    """
+    if files.folder is None:
+        entry = files.named.get(requested)
+        return entry if isinstance(entry, Path) else None
+    try:
+        return (files.folder / _clean(requested, files)).resolve(strict=True)
+    except (FileError, OSError):
+        return None
 
 
 def files_for(owner: str, esm_path: Path | None, declared: object) -> Files | None:

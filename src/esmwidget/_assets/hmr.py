@@ -40,11 +40,15 @@ class WatchedFile:
     """Emitted with the new text after a change (also when a failing file recovers)."""
     failed = Signal(str)
     """Emitted with a readable message when the file is deleted or cannot be read."""
+    assets_changed = Signal(object)
+    """Emitted with the set of changed files among the module's own files the page loaded
+    (docs/front-end.md, "Files beside the module"): saved, deleted or back."""
 
     def __init__(self, path: Path, *, stylesheet: bool = False) -> None:
         self.path = path
         self.stylesheet = stylesheet
         self.failing = False
+        self.assets: set[Path] = set()  # the module's own files the page loaded
         loaded = load(path, stylesheet=stylesheet)
         self.text = loaded.text
         self._track(loaded)
@@ -52,11 +56,18 @@ class WatchedFile:
     def _track(self, loaded: Loaded) -> None:
         self.files = loaded.files
         self.is_directory = loaded.directory is not None
-        directories = {file.parent for file in loaded.files}
+        directories = {file.parent for file in loaded.files} | {a.parent for a in self.assets}
         if loaded.directory is not None:
             # Its parent too, so a build directory that is deleted and made again is seen.
             directories |= {loaded.directory, loaded.directory.parent}
         self.directories = frozenset(directories)
+
+    def add_asset(self, path: Path) -> None:
+        """Follow `path`, one of the module's own files the page loaded, from now on."""
+        if path not in self.assets:
+            self.assets.add(path)
+            self.directories = self.directories | {path.parent}
+            _watcher.follow()
 
     def concerns(self, changed: Path) -> bool:
         """Whether a change to `changed` may change the text.
@@ -98,7 +109,7 @@ class WatchedFile:
     @property
     def in_use(self) -> bool:
         """Whether any live slot is still connected."""
-        return len(self.changed) > 0 or len(self.failed) > 0
+        return len(self.changed) > 0 or len(self.failed) > 0 or len(self.assets_changed) > 0
 
 
 def _default_watch() -> WatchFn | None:
@@ -180,6 +191,11 @@ class Watcher:
             self._restart()
             return watched
 
+    def follow(self) -> None:
+        """Watch the directories every watched file needs now (a new asset's, say)."""
+        with self._lock:
+            self._restart()
+
     def forget_unused(self) -> None:
         """Stop watching files nobody listens to; stop the thread when none remain."""
         with self._lock:
@@ -245,8 +261,12 @@ class Watcher:
                 for watched in self._files.values()
                 if any(watched.concerns(path) for path in changed)
             ]
+            assets = [(watched, changed & watched.assets) for watched in self._files.values()]
         for watched in affected:
             watched.refresh()  # once per batch, however many of its files changed
+        for watched, touched in assets:
+            if touched:
+                watched.assets_changed.emit(touched)
         if affected:
             with self._lock:
                 self._restart()  # a rebuild may have moved chunks to other directories
@@ -273,9 +293,11 @@ Source = WatchedFile | VirtualFile
 class _Listener(Protocol):
     def _esmwidget_hmr_update(self, key: str, text: str) -> None: ...
     def _esmwidget_hmr_failed(self, key: str, message: str) -> None: ...
+    def _esmwidget_hmr_assets(self, paths: set[Path]) -> None: ...
 
 
-Links = list[tuple[Source, Callable[..., None], Callable[..., None]]]
+# (source, signal, slot) for each connection `attach` made.
+Links = list[tuple[Source, Any, Callable[..., None]]]
 
 
 def attach(widget: _Listener, sources: dict[str, Source]) -> Links:
@@ -286,14 +308,19 @@ def attach(widget: _Listener, sources: dict[str, Source]) -> Links:
         on_fail = partial(widget._esmwidget_hmr_failed, key)
         source.changed.connect(on_change)
         source.failed.connect(on_fail)
-        links.append((source, on_change, on_fail))
+        links += [(source, source.changed, on_change), (source, source.failed, on_fail)]
+        if key == "_esm" and isinstance(source, WatchedFile):
+            # The module's own files the page loaded (docs/front-end.md, "Files beside the
+            # module"): a save of one reloads the module's views too.
+            on_assets = widget._esmwidget_hmr_assets
+            source.assets_changed.connect(on_assets)
+            links.append((source, source.assets_changed, on_assets))
     return links
 
 
 def detach(links: Links) -> None:
     """Disconnect links made by `attach` and stop watching files no one uses."""
-    for source, on_change, on_fail in links:
-        source.changed.disconnect(on_change, missing_ok=True)
-        source.failed.disconnect(on_fail, missing_ok=True)
+    for _, signal, slot in links:
+        signal.disconnect(slot, missing_ok=True)
     if any(isinstance(source, WatchedFile) for source, _, _ in links):
         _watcher.forget_unused()

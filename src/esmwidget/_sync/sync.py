@@ -19,6 +19,7 @@ from .._env import echo_enabled
 from .._wire.clean import clip, from_page, shorten
 from .._wire.protocol import (
     FILE_RESPONSE_KIND,
+    FILES_CHANGED_KIND,
     HMR_ERROR_KIND,
     HMR_OK_KIND,
     PROTECTED_PREFIXES,
@@ -344,6 +345,29 @@ class Sync:
             # drop their hot-reload error.
             self.send({"kind": HMR_OK_KIND, "key": key})
 
+    def _esmwidget_hmr_assets(self, paths: set[Path]) -> None:
+        """Files the page loaded were saved, deleted or are back.
+
+        For saved ones, the page forgets them and loads the module again; a deleted one is shown
+        above the views, which keep what they show, as a deleted module is, until it is back.
+        """
+        files = self.owner._esmwidget_files()
+        if files is None or files.folder is None:
+            return
+        folder = files.folder.resolve()
+        changed = sorted((path.relative_to(folder).as_posix(), path) for path in paths)
+        back = [name for name, path in changed if path.exists()]
+        if back:
+            self.send({"kind": FILES_CHANGED_KIND, "paths": back})
+        for name, path in changed:
+            key = f"file:{name}"
+            if name in back:
+                self.send({"kind": HMR_OK_KIND, "key": key})
+                continue
+            # The views keep what they show, as for a deleted module.
+            message = f"{name} was deleted (or renamed); the widget loads it again once it is back."
+            self.send({"kind": HMR_ERROR_KIND, "key": key, "message": message, "path": str(path)})
+
     def _esmwidget_hmr_failed(self, key: str, message: str) -> None:
         path = self.owner._esmwidget_asset_path(key)
         error = {"kind": HMR_ERROR_KIND, "key": key, "message": message}
@@ -416,6 +440,19 @@ class Sync:
         answer["type"] = media
         self.files_sent += 1
         self.reply(answer, [data])
+        self._follow_file(files, path)
+
+    def _follow_file(self, files: Files | None, path: str) -> None:
+        """With hot reload on, watch a file the page loaded (`_esmwidget_hmr_assets`)."""
+        from .._assets.files import locate  # noqa: PLC0415
+        from .._assets.hmr import WatchedFile  # noqa: PLC0415
+
+        for source, _, _ in self.hmr_links:
+            if isinstance(source, WatchedFile) and not source.stylesheet and files is not None:
+                found = locate(files, path)
+                if found is not None:
+                    source.add_asset(found)
+                return
 
     def reply(self, content: Any, buffers: Sequence[Any] = ()) -> None:
         if self.channel is not None:

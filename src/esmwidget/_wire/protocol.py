@@ -45,6 +45,9 @@ PART_KIND: Final = "esmwidget-part"
 # "Files beside the module"; js/src/files.js).
 FILE_KIND: Final = "esmwidget-file"
 FILE_RESPONSE_KIND: Final = "esmwidget-file-response"
+# Kernel -> page, with hot reload: files the page loaded were saved, deleted or are back; the page
+# forgets them and loads the module again.
+FILES_CHANGED_KIND: Final = "esmwidget-files-changed"
 PARTS_KEY: Final = "esmwidget_parts"
 
 # Saved widget state holds each long `_esm`/`_css` text once; later models with the same text
