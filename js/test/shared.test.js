@@ -22,12 +22,12 @@ export default {
 	},
 };`;
 
-/** @param {{ el: HTMLElement }[]} views */
-const texts_of = (views) => views.map((v) => v.el.textContent);
-
-test("each model evaluates the module: top-level state is its own, views of one model share it", async () => {
-	const log = fresh_log();
-	const esm = counting();
+/**
+ * Two models "a" and "b" of `esm`; views of a, b and a again, once all have rendered.
+ *
+ * @param {string} esm
+ */
+async function a_b_a(esm) {
 	const a = await open_widget(t.manager, { _esm: esm, name: "a" });
 	const b = await open_widget(t.manager, { _esm: esm, name: "b" });
 	const views = [
@@ -36,6 +36,16 @@ test("each model evaluates the module: top-level state is its own, views of one 
 		await display(t.manager, a.model),
 	];
 	await until(() => expect(views.every((v) => v.el.textContent)).toBe(true));
+	return views;
+}
+
+/** @param {{ el: HTMLElement }[]} views */
+const texts_of = (views) => views.map((v) => v.el.textContent);
+
+test("each model evaluates the module: top-level state is its own, views of one model share it", async () => {
+	const log = fresh_log();
+	const esm = counting();
+	const views = await a_b_a(esm);
 	expect(log.filter((line) => line.includes("module ran"))).toEqual(["v1 module ran", "v1 module ran"]);
 	expect(log.filter((line) => line.includes("initialize")).sort()).toEqual(["v1 initialize a", "v1 initialize b"]);
 	expect(texts_of(views)).toEqual([
@@ -66,14 +76,7 @@ test("an engine kept in a top-level variable, made by initialize when absent, st
 test("a module exporting shareModule = true is evaluated once for every model of its text", async () => {
 	const log = fresh_log();
 	const esm = counting("s", true);
-	const a = await open_widget(t.manager, { _esm: esm, name: "a" });
-	const b = await open_widget(t.manager, { _esm: esm, name: "b" });
-	const views = [
-		await display(t.manager, a.model),
-		await display(t.manager, b.model),
-		await display(t.manager, a.model),
-	];
-	await until(() => expect(views.every((v) => v.el.textContent)).toBe(true));
+	const views = await a_b_a(esm);
 	expect(log.filter((line) => line.includes("module ran"))).toEqual(["s module ran"]);
 	// initialize and render still run per model and per view, each with its own model.
 	expect(log.filter((line) => line.includes("initialize")).sort()).toEqual(["s initialize a", "s initialize b"]);

@@ -12,8 +12,6 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-import msgspec
-import pydantic
 import pytest
 import traitlets
 
@@ -21,9 +19,9 @@ import esmwidget
 from esmwidget import experimental as ex
 from esmwidget.testing import CommandFailedError, FrontEnd
 
-pytestmark = pytest.mark.filterwarnings("ignore:esmwidget. changes made in Python:UserWarning")
+from .test_descriptor import ESM, Model, Struct
 
-ESM = "export default { render({ model, el }) { el.textContent = model.get('x') } }"
+pytestmark = pytest.mark.filterwarnings("ignore:esmwidget. changes made in Python:UserWarning")
 
 
 class Widget(esmwidget.AnyWidget):
@@ -44,18 +42,6 @@ class Evented:
     @ex.command
     def shout(self, msg: Any, buffers: list[bytes]) -> tuple[Any, list[bytes]]:
         return self.label.upper() + msg, []
-
-
-class Model(pydantic.BaseModel):
-    x: int = 0
-    label: str = "a"
-    _repr_mimebundle_ = ex.MimeBundleDescriptor(_esm=ESM)
-
-
-class Struct(msgspec.Struct, weakref=True):
-    x: int = 0
-    label: str = "a"
-    _repr_mimebundle_ = ex.MimeBundleDescriptor(_esm=ESM)
 
 
 class Traits(traitlets.HasTraits):
