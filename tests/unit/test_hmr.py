@@ -227,3 +227,43 @@ def test_real_saves_arrive_repeatedly(comms, real_watch, tmp_path, save):
         wait_until(lambda text=text: w._esm == text)
         time.sleep(0.15)  # separate saves beyond the debounce window
     assert esm_updates(comms[0])[-1].endswith("'save 2' } }")
+
+
+def test_a_loaded_file_is_followed_saved_deleted_and_back(comms, scripted, tmp_path):
+    # docs/front-end.md, "Files beside the module": files the page loaded are hot-reloaded too.
+    from esmwidget.testing import FrontEnd  # noqa: PLC0415
+
+    (tmp_path / "data").mkdir()
+    path, table = tmp_path / "w.js", tmp_path / "data" / "t.json"
+    path.write_text(V1)
+    table.write_text("1")
+    w = make_class(path)()
+    page = FrontEnd(w)
+    other = tmp_path / "data" / "unloaded.json"
+    other.write_text("x")
+    scripted.saved(other)  # a file the page never loaded: nothing is said
+    page.send({"kind": "esmwidget-file", "id": "r1", "path": "data/t.json"})
+    assert _hmr.watcher().running
+
+    def said():
+        page.sync()
+        return [c for c, _ in page.custom if c.get("kind") != "esmwidget-file-response"]
+
+    table.write_text("2")
+    scripted.saved(table)
+    wait_until(lambda: len(said()) == 2)
+    assert said() == [
+        {"kind": "esmwidget-files-changed", "paths": ["data/t.json"]},
+        {"kind": "esmwidget-hmr-ok", "key": "file:data/t.json"},
+    ]
+    table.unlink()
+    scripted.saved(table)
+    wait_until(lambda: len(said()) == 3)
+    deleted = said()[-1]
+    assert (deleted["kind"], deleted["key"]) == ("esmwidget-hmr-error", "file:data/t.json")
+    assert "data/t.json was deleted" in deleted["message"]
+    table.write_text("3")
+    scripted.saved(table)
+    wait_until(lambda: len(said()) == 5)
+    assert said()[-2:] == said()[:2]  # back: loaded again, and the box goes
+    assert esm_updates(comms[0]) == []  # the module's text did not change
