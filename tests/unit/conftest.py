@@ -18,9 +18,14 @@ class ScriptedWatch:
         self.calls.append(paths)
         while not stop_event.is_set():
             try:
-                yield self.changes.get(timeout=0.02)
+                change = self.changes.get(timeout=0.02)
             except queue.Empty:
                 continue
+            if stop_event.is_set():
+                # A watch being replaced (the watched folders changed): the next one reports it.
+                self.changes.put(change)
+                return
+            yield change
 
     def saved(self, path):
         self.changes.put({(2, str(path))})

@@ -243,7 +243,8 @@ def test_a_loaded_file_is_followed_saved_deleted_and_back(comms, scripted, tmp_p
     other.write_text("x")
     scripted.saved(other)  # a file the page never loaded: nothing is said
     page.send({"kind": "esmwidget-file", "id": "r1", "path": "data/t.json"})
-    assert _hmr.watcher().running
+    # The watcher now watches the loaded file's folder too (a new watch call).
+    wait_until(lambda: any(table.parent in call for call in scripted.calls))
 
     def said():
         page.sync()
