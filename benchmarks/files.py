@@ -6,7 +6,9 @@ Usage (the browser benchmarks' venv, `make bench-browser-setup`)::
     benchmarks/.venv/bin/python benchmarks/files.py [--repeats 3] [--json out.json]
 
 Only esmwidget: anywidget cannot load a file beside its module, which is the point. Prints
-medians with [min-max], the file/Bytes ratio, the kernel's peak RSS and the page's memory.
+medians with [min-max], the file/Bytes ratio, the transfers and the page's memory. (The
+kernel's peak RSS is not reported: `ru_maxrss` carried over from earlier sessions, so it
+measured nothing per case.)
 """
 
 from __future__ import annotations
@@ -50,15 +52,13 @@ BYTES_ESM = """export default { render({ model, el }) {
   s.textContent = `bytes ${model.get("data").byteLength}`; el.append(s);
 } };
 """
-SETUP = """import esmwidget, json, os, pathlib, resource, traitlets
+SETUP = """import esmwidget, json, os, pathlib, traitlets
 class FileWidget(esmwidget.AnyWidget):
     _esm = pathlib.Path({path!r})
 class BytesWidget(esmwidget.AnyWidget):
     _esm = {bytes_esm!r}
     data = traitlets.Bytes(b"").tag(sync=True)
 payload = pathlib.Path({blob!r}).read_bytes()
-def peak_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
 
 
@@ -78,7 +78,6 @@ def one(browser: Any, server: Any, folder: Path, size: int, kind: str, views: in
         return {
             "ms": t["t1"] - t["t0"],
             "files_sent": sent,
-            "kernel_peak_mib": kernel_json(nb, "peak_mib()"),
             "page_mib": page_memory(nb.page)["total"] - before,
         }
 
@@ -111,8 +110,8 @@ def main() -> int:
                 browser.close()
         finally:
             server.stop()
-    print("| case | ms | file/Bytes | files sent | kernel peak MiB | page MiB |")
-    print("|---|---|---|---|---|---|")
+    print("| case | ms | file/Bytes | files sent | page MiB |")
+    print("|---|---|---|---|---|")
     for key, metrics in results.items():
         ms = metrics["ms"]
         bytes_key = key.replace(", file", ", bytes")
@@ -124,7 +123,6 @@ def main() -> int:
         print(
             f"| {key} | {statistics.median(ms):,.0f} [{min(ms):,.0f}-{max(ms):,.0f}] | {ratio} | "
             f"{statistics.median(metrics['files_sent']):.0f} | "
-            f"{statistics.median(metrics['kernel_peak_mib']):.0f} | "
             f"{statistics.median(metrics['page_mib']):.1f} |"
         )
     if args.json:

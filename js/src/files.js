@@ -5,10 +5,16 @@
 // widgets and views. A module worker's own references are resolved the same way, from its folder.
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
 /** @import { FileResponse } from "./types.js" */
+import { uuid } from "./invoke.js";
 import { FILE } from "./messages.js";
 
-/** `new URL("<relative>", import.meta.url)`, as bundlers and authors write it. */
-const REFERENCE = /new\s+URL\(\s*(["'`])([^"'`$\n]+?)\1\s*,\s*import\.meta\.url\s*\)/g;
+/**
+ * `new URL("<relative>", import.meta.url)`, as bundlers and authors write it; the kernel finds
+ * the same references for pages with no kernel (src/esmwidget/_assets/files.py).
+ */
+export const REFERENCE = /new\s+URL\(\s*(["'`])([^"'`$\n]+?)\1\s*,\s*import\.meta\.url\s*\)/g;
+/** `url(<relative>)` in a stylesheet. */
+export const CSS_REFERENCE = /url\(\s*(["']?)([^"')\s]+)\1\s*\)/g;
 /** Module files, whose own references are resolved before their Blob is made. */
 const MODULE_FILE = /\.m?js$/i;
 /** A reference that is not relative: a full URL, a `data:` or `blob:` one, or a root path. */
@@ -51,7 +57,6 @@ export class FileRequests {
 		this.id = id;
 		/** @type {Map<string, { resolve(value: { type: string, data: DataView } | null): void }>} */
 		this.pending = new Map();
-		this.next = 0;
 	}
 
 	/**
@@ -94,7 +99,7 @@ export class FileRequests {
 			);
 			return Promise.resolve(null);
 		}
-		const request_id = `file-${++this.next}-${Math.random().toString(36).slice(2)}`;
+		const request_id = uuid();
 		return new Promise((resolve) => {
 			this.pending.set(request_id, { resolve });
 			this.model.send({ kind: FILE, id: request_id, path });
@@ -159,30 +164,8 @@ export class FileRequests {
  */
 export async function with_files(text, base, url_of) {
 	if (!text.includes("import.meta.url")) return text;
-	/** @type {Map<string, Promise<string | null>>} */
-	const wanted = new Map();
-	for (const match of text.matchAll(REFERENCE)) {
-		const reference = match[2];
-		if (NOT_RELATIVE.test(reference)) continue;
-		const path = join(base, reference);
-		if (!wanted.has(path)) wanted.set(path, url_of(path));
-	}
-	if (wanted.size === 0) return text;
-	/** @type {Map<string, string>} */
-	const urls = new Map();
-	await Promise.all(
-		[...wanted].map(async ([path, url]) => {
-			urls.set(path, (await url) ?? missing_url());
-		}),
-	);
-	return text.replace(REFERENCE, (whole, _quote, reference) => {
-		if (NOT_RELATIVE.test(reference)) return whole;
-		return `new URL(${JSON.stringify(urls.get(join(base, reference)))})`;
-	});
+	return replace_references(text, REFERENCE, base, url_of, (url) => `new URL(${JSON.stringify(url)})`);
 }
-
-/** `url(<relative>)` in a stylesheet; `#id` references (SVG) and full URLs stay as they are. */
-const CSS_REFERENCE = /url\(\s*(["']?)([^"')\s]+)\1\s*\)/g;
 
 /**
  * A stylesheet with every relative `url(...)` replaced by the URL of that file of the widget
@@ -192,20 +175,35 @@ const CSS_REFERENCE = /url\(\s*(["']?)([^"')\s]+)\1\s*\)/g;
  * @param {(path: string) => Promise<string | null>} url_of
  * @returns {Promise<string>}
  */
-export async function with_css_files(text, url_of) {
+export function with_css_files(text, url_of) {
+	return replace_references(text, CSS_REFERENCE, "", url_of, (url) => `url(${JSON.stringify(url)})`);
+}
+
+/**
+ * `text` with each relative reference that `pattern` finds (its second group) replaced by
+ * `write(url)`, the URL of that file; full URLs, root paths and `#id`s stay as they are.
+ *
+ * @param {string} text
+ * @param {RegExp} pattern a global pattern whose second group is the reference
+ * @param {string} base
+ * @param {(path: string) => Promise<string | null>} url_of
+ * @param {(url: string) => string} write
+ * @returns {Promise<string>}
+ */
+async function replace_references(text, pattern, base, url_of, write) {
 	const relative = (/** @type {string} */ reference) => !NOT_RELATIVE.test(reference) && !reference.startsWith("#");
 	/** @type {Map<string, Promise<string | null>>} */
 	const wanted = new Map();
-	for (const match of text.matchAll(CSS_REFERENCE)) {
-		const path = join("", match[2]);
+	for (const match of text.matchAll(pattern)) {
+		const path = join(base, match[2]);
 		if (relative(match[2]) && !wanted.has(path)) wanted.set(path, url_of(path));
 	}
 	if (wanted.size === 0) return text;
 	/** @type {Map<string, string>} */
 	const urls = new Map();
 	await Promise.all([...wanted].map(async ([path, url]) => urls.set(path, (await url) ?? missing_url())));
-	return text.replace(CSS_REFERENCE, (whole, _quote, reference) =>
-		relative(reference) ? `url(${JSON.stringify(urls.get(join("", reference)))})` : whole,
+	return text.replace(pattern, (whole, _quote, reference) =>
+		relative(reference) ? write(/** @type {string} */ (urls.get(join(base, reference)))) : whole,
 	);
 }
 

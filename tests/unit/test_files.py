@@ -143,3 +143,19 @@ def test_rules_hold_for_the_files_object_itself(folder):
         with pytest.raises(FileError) as raised:
             files.read(bad)
         assert raised.value.status == 403
+
+
+def test_files_follow_the_class_hierarchy(comms, folder):
+    class Base(esmwidget.AnyWidget):
+        _esm = ESM
+        _files = {"data/blob.bin": b"\x07"}  # noqa: RUF012 - a class attribute read once
+
+    class Child(Base):  # a new inline module, the inherited files
+        _esm = "export default { render({ el }) { el.textContent = 'child'; } };\n"
+
+    class FromFolder(Base):  # a file-backed module: its own folder wins over inherited _files
+        _esm = folder / "widget.js"
+        _files = None
+
+    assert request(FrontEnd(Child()), "data/blob.bin")[1] == [b"\x07"]
+    assert request(FrontEnd(FromFolder()), "data/table.json")[1] == [b'{"rows": 3}']

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from esmwidget._assets.assets import _URL
+from esmwidget._assets.files import CSS_REFERENCE, REFERENCE
 from esmwidget._pages import page as _page
+from esmwidget._pages.page import FILES_MIME_TYPE
 from esmwidget._sync.inbox import is_protected
 from esmwidget._wire import protocol as _protocol
 
@@ -26,11 +28,13 @@ const model = await import("./js/src/model.js");
 const load = await import("./js/src/load.js");
 const saved = await import("./js/src/saved.js");
 const page = await import("./js/src/page/index.js");
+const files = await import("./js/src/files.js");
 const keys = JSON.parse(process.argv[1]);
 console.log(JSON.stringify({
   kinds: [m.COMMAND, m.COMMAND_RESPONSE, m.HMR_ERROR, m.HMR_OK, m.PYTHON_ERROR, m.REFUSED, m.PART,
           m.PARTS_KEY, m.FILE, m.FILE_RESPONSE],
   references: [m.IPY_MODEL, m.ANYWIDGET_REF],
+  file_patterns: [files.REFERENCE.source, files.CSS_REFERENCE.source, page.FILES_MIME],
   url: { source: load.URL_PATTERN.source, flags: load.URL_PATTERN.flags },
   same_as: [saved.SAME_AS, saved.MIN_SHARED],
   protected: keys.map(model.is_protected),
@@ -75,6 +79,11 @@ def test_protected_keys_agree(js):
     assert js["protected"] == [is_protected(key) for key in KEYS]
     # Code, style and identity keys; the page's views count themselves in `_view_count`.
     assert js["protected"][:6] == [True, True, True, False, True, True]
+
+
+def test_file_reference_patterns_agree(js):
+    # The loader rewrites what these find; export_html carries what they find.
+    assert js["file_patterns"] == [REFERENCE, CSS_REFERENCE, FILES_MIME_TYPE]
 
 
 def test_reference_prefixes_agree(js):

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-__all__ = ["FileError", "Files", "files_for", "locate", "media_type", "referenced"]
+__all__ = ["FileError", "Files", "files_for", "media_type", "read_offered", "referenced"]
 
 # What the loader rewrites (js/src/files.js REFERENCE and CSS_REFERENCE; tests/unit/test_wire.py
 # checks that both sides have the same patterns): a module's `new URL("./x", import.meta.url)`,
 # and a stylesheet's `url(./x)`.
-REFERENCE = r"new\s+URL\(\s*([\"'`])([^\"'`$\n]+?)\1\s*,\s*import\.meta\.url\s*\)"
-CSS_REFERENCE = r"url\(\s*([\"']?)([^\"')\s]+)\1\s*\)"
+REFERENCE = r"""new\s+URL\(\s*(["'`])([^"'`$\n]+?)\1\s*,\s*import\.meta\.url\s*\)"""
+CSS_REFERENCE = r"""url\(\s*(["']?)([^"')\s]+)\1\s*\)"""
 _NOT_RELATIVE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
 
 # Types the browser checks: `instantiateStreaming` needs application/wasm, a module worker a
@@ -80,8 +80,10 @@ class Files:
             return f"the folder {str(self.folder)!r}"
         return f"{self.owner}._files ({', '.join(sorted(self.named)) or 'empty'})"
 
-    def read(self, requested: str) -> tuple[bytes, str]:
-        """The bytes and media type of the file at the relative path `requested`.
+    def read(self, requested: str) -> tuple[bytes, str, Path | None]:
+        """The bytes, media type and place on disk of the file at the relative path `requested`.
+
+        The place is None for bytes given in `_files`; hot reload watches the others.
 
         Raises
         ------
@@ -96,32 +98,34 @@ class Files:
                 msg = f"{self.owner}: no file {name!r} in {self.describe()}."
                 raise FileError(msg, status=404)
             if isinstance(entry, bytes):
-                return entry, media_type(name)
-            return _read_file(entry, name, self), media_type(name)
-        path = self.folder / name
+                return entry, media_type(name), None
+            return _read_file(entry, name, self), media_type(name), entry
         try:
-            real = path.resolve(strict=True)
+            real = (self.folder / name).resolve(strict=True)
         except OSError:
             msg = f"{self.owner}: no file {name!r} in {self.describe()}."
             raise FileError(msg, status=404) from None
         if not real.is_relative_to(self.folder.resolve()):
             msg = f"{self.owner}: {name!r} leads outside {self.describe()} (a link); refused."
             raise FileError(msg, status=403)
-        return _read_file(real, name, self), media_type(name)
+        return _read_file(real, name, self), media_type(name), real
 
 
-def locate(files: Files, requested: str) -> Path | None:
-    """The file on disk that `requested` names, for hot reload to watch.
+def read_offered(files: Files | None, owner: str, requested: str) -> tuple[bytes, str, Path | None]:
+    """`files.read(requested)`, or, for a widget that offers no files, the error that says how.
 
-    None for bytes, and for a path refused or missing.
+    Raises
+    ------
+    FileError
+        As `Files.read`; 404 when `files` is None.
     """
-    if files.folder is None:
-        entry = files.named.get(requested)
-        return entry if isinstance(entry, Path) else None
-    try:
-        return (files.folder / _clean(requested, files)).resolve(strict=True)
-    except (FileError, OSError):
-        return None
+    if files is None:
+        msg = (
+            f"{owner} offers no files: give it a file-backed _esm (its folder's files are "
+            "offered) or a _files folder or mapping."
+        )
+        raise FileError(msg, status=404)
+    return files.read(requested)
 
 
 def files_for(owner: str, esm_path: Path | None, declared: object) -> Files | None:
@@ -183,7 +187,7 @@ def referenced(files: Files, esm: str, css: str = "") -> dict[str, tuple[bytes, 
         if path in found:
             continue
         try:
-            data, media = files.read(path)
+            data, media, _ = files.read(path)
         except FileError:
             continue
         found[path] = (data, media)

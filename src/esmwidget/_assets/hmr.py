@@ -41,14 +41,16 @@ class WatchedFile:
     failed = Signal(str)
     """Emitted with a readable message when the file is deleted or cannot be read."""
     assets_changed = Signal(object)
-    """Emitted with the set of changed files among the module's own files the page loaded
-    (docs/front-end.md, "Files beside the module"): saved, deleted or back."""
+    """Emitted with the changed files among the module's own files the page loaded (path on disk
+    -> the name the page asked for; docs/front-end.md, "Files beside the module"): saved,
+    deleted or back."""
 
     def __init__(self, path: Path, *, stylesheet: bool = False) -> None:
         self.path = path
         self.stylesheet = stylesheet
         self.failing = False
-        self.assets: set[Path] = set()  # the module's own files the page loaded
+        # The module's own files the page loaded: path on disk -> the name the page asked for.
+        self.assets: dict[Path, str] = {}
         loaded = load(path, stylesheet=stylesheet)
         self.text = loaded.text
         self._track(loaded)
@@ -62,10 +64,10 @@ class WatchedFile:
             directories |= {loaded.directory, loaded.directory.parent}
         self.directories = frozenset(directories)
 
-    def add_asset(self, path: Path) -> None:
-        """Follow `path`, one of the module's own files the page loaded, from now on."""
+    def add_asset(self, path: Path, name: str) -> None:
+        """Follow `path`, which the page loaded as `name`, from now on."""
         if path not in self.assets:
-            self.assets.add(path)
+            self.assets[path] = name
             self.directories = self.directories | {path.parent}
             _watcher.follow()
 
@@ -261,7 +263,10 @@ class Watcher:
                 for watched in self._files.values()
                 if any(watched.concerns(path) for path in changed)
             ]
-            assets = [(watched, changed & watched.assets) for watched in self._files.values()]
+            assets = [
+                (watched, {path: watched.assets[path] for path in changed & watched.assets.keys()})
+                for watched in self._files.values()
+            ]
         for watched in affected:
             watched.refresh()  # once per batch, however many of its files changed
         for watched, touched in assets:
@@ -293,7 +298,7 @@ Source = WatchedFile | VirtualFile
 class _Listener(Protocol):
     def _esmwidget_hmr_update(self, key: str, text: str) -> None: ...
     def _esmwidget_hmr_failed(self, key: str, message: str) -> None: ...
-    def _esmwidget_hmr_assets(self, paths: set[Path]) -> None: ...
+    def _esmwidget_hmr_assets(self, changed: dict[Path, str]) -> None: ...
 
 
 # (source, signal, slot) for each connection `attach` made.

@@ -345,21 +345,16 @@ class Sync:
             # drop their hot-reload error.
             self.send({"kind": HMR_OK_KIND, "key": key})
 
-    def _esmwidget_hmr_assets(self, paths: set[Path]) -> None:
-        """Files the page loaded were saved, deleted or are back.
+    def _esmwidget_hmr_assets(self, changed: dict[Path, str]) -> None:
+        """Files the page loaded were saved, deleted or are back (path -> the name it asked for).
 
         For saved ones, the page forgets them and loads the module again; a deleted one is shown
         above the views, which keep what they show, as a deleted module is, until it is back.
         """
-        files = self.owner._esmwidget_files()
-        if files is None or files.folder is None:
-            return
-        folder = files.folder.resolve()
-        changed = sorted((path.relative_to(folder).as_posix(), path) for path in paths)
-        back = [name for name, path in changed if path.exists()]
+        back = sorted(name for path, name in changed.items() if path.exists())
         if back:
             self.send({"kind": FILES_CHANGED_KIND, "paths": back})
-        for name, path in changed:
+        for path, name in sorted(changed.items(), key=lambda item: item[1]):
             key = f"file:{name}"
             if name in back:
                 self.send({"kind": HMR_OK_KIND, "key": key})
@@ -411,7 +406,7 @@ class Sync:
         A refused or missing file is one log line and an error the page's fetch sees; nothing
         outside the offered files is read.
         """
-        from .._assets.files import FileError  # noqa: PLC0415 - only for widgets with files
+        from .._assets.files import FileError, read_offered  # noqa: PLC0415 - widgets with files
 
         request_id, path = request.get("id"), request.get("path")
         if not isinstance(request_id, str) or not isinstance(path, str):
@@ -420,38 +415,23 @@ class Sync:
         answer: dict[str, Any] = {"kind": FILE_RESPONSE_KIND, "id": request_id, "path": path}
         files = self.owner._esmwidget_files()
         try:
-            if files is None:
-                data, media = b"", ""
-                missing = (
-                    f"{self.label} offers no files: give it a file-backed _esm (its folder's "
-                    "files are offered) or a _files folder or mapping."
-                )
-            else:
-                (data, media), missing = files.read(path), ""
+            data, media, real = read_offered(files, self.label, path)
         except FileError as error:
-            answer["error"] = {"status": error.status, "message": str(error)}
-        else:
-            if missing:
-                answer["error"] = {"status": 404, "message": missing}
-        if "error" in answer:
-            logger.warning("esmwidget: %s", answer["error"]["message"])
-            self.reply(answer, [])
+            logger.warning("esmwidget: %s", error)
+            self.reply({**answer, "error": {"status": error.status, "message": str(error)}}, [])
             return
-        answer["type"] = media
         self.files_sent += 1
-        self.reply(answer, [data])
-        self._follow_file(files, path)
+        self.reply({**answer, "type": media}, [data])
+        if real is not None:
+            self._follow_file(real, path)
 
-    def _follow_file(self, files: Files | None, path: str) -> None:
-        """With hot reload on, watch a file the page loaded (`_esmwidget_hmr_assets`)."""
-        from .._assets.files import locate  # noqa: PLC0415
+    def _follow_file(self, real: Path, name: str) -> None:
+        """With hot reload on, watch a file the page loaded as `name` (`_esmwidget_hmr_assets`)."""
         from .._assets.hmr import WatchedFile  # noqa: PLC0415
 
         for source, _, _ in self.hmr_links:
-            if isinstance(source, WatchedFile) and not source.stylesheet and files is not None:
-                found = locate(files, path)
-                if found is not None:
-                    source.add_asset(found)
+            if isinstance(source, WatchedFile) and not source.stylesheet:
+                source.add_asset(real, name)
                 return
 
     def reply(self, content: Any, buffers: Sequence[Any] = ()) -> None:

@@ -50,14 +50,15 @@ class AnyWidgetMeta(MetaHasTraits):
         # Each class gets its own slot for the synced-trait table, filled on first use
         # (`_sync_table`), so an instance finds it with one attribute lookup.
         classdict["_esmwidget_sync"] = None
-        esm = classdict.get("_esm")
-        if "_files" in classdict or isinstance(esm, AssetTrait):
-            # The files the module may load by relative URL, checked now: a wrong `_files`
-            # fails here, not when the page first asks (_assets/files.py).
-            esm_path = esm.asset.path if isinstance(esm, AssetTrait) else None
-            declared = classdict.get("_files")
-            classdict["_esmwidget_file_set"] = files_for(owner, esm_path, declared)
         cls = cast("AnyWidgetMeta", super().__new__(mcls, name, bases, classdict, **kwargs))
+        if "_files" in classdict or "_esm" in classdict:
+            # The files the module may load by relative URL (_assets/files.py), from this
+            # class's `_esm` and `_files`, either of them inherited; checked now, so a wrong
+            # `_files` fails here, not when the page first asks.
+            esm = getattr(cls, "_esm", None)
+            esm_path = esm.asset.path if isinstance(esm, AssetTrait) else None
+            files = files_for(owner, esm_path, getattr(cls, "_files", None))
+            cls._esmwidget_file_set = files  # type: ignore[attr-defined]
         cls._esmwidget_commands = collect_commands(cls)  # type: ignore[attr-defined]
         return cls
 
