@@ -8,6 +8,8 @@
 //   which the wheel installs as the classic nbextension `esmwidget`.
 // - src/esmwidget/_static/page.js: the runtime of pages with no kernel (js/src/page), which
 //   esmwidget.export_html and the nbconvert exporter inline into the HTML they write.
+// - src/esmwidget/_static/streamlit.js: the Streamlit component (js/src/streamlit), an ES module
+//   that esmwidget.streamlit registers with st.components.v2.
 //
 // It runs before jupyter-builder, which bundles package.json's main (this AMD file) as the lab
 // extension's `./index` and fails if it does not exist yet.
@@ -20,6 +22,7 @@ const pkg = JSON.parse(await readFile(new URL("package.json", root), "utf8"));
 const amd = "dist/index.js";
 const nbextension = "src/esmwidget/nbextension";
 const page = "src/esmwidget/_static/page.js";
+const streamlit = "src/esmwidget/_static/streamlit.js";
 
 await build({
 	absWorkingDir: root.pathname,
@@ -66,10 +69,25 @@ await build({
 const inlined = await readFile(new URL(page, root), "utf8");
 if (/<\/script|<!--/i.test(inlined)) throw new Error(`${page} contains "</script" or "<!--"; it cannot be inlined.`);
 
+await build({
+	absWorkingDir: root.pathname,
+	entryPoints: ["js/src/streamlit/main.js"],
+	outfile: streamlit,
+	bundle: true,
+	format: "esm",
+	platform: "browser",
+	target: "es2022",
+	legalComments: "none",
+	minifyWhitespace: true,
+	minifySyntax: true,
+	banner: { js: `// esmwidget ${pkg.version}: the Streamlit component. Built by js/build-bundles.mjs.` },
+});
+
 const kb = async (/** @type {string} */ file) => `${((await stat(new URL(file, root))).size / 1024).toFixed(1)} KB`;
 console.log(`${amd}: ${await kb(amd)}, AMD define([${BASE}]) -> { AnyModel, AnyView, version }`);
 console.log(`${nbextension}/: index.js, extension.js`);
 console.log(`${page}: ${await kb(page)}, the page runtime`);
+console.log(`${streamlit}: ${await kb(streamlit)}, the Streamlit component`);
 
 /**
  * Load the AMD file as a requirejs host would, against stand-in base classes.

@@ -23,7 +23,14 @@ LAYERS: list[set[str]] = [
     {"_sync"},
     {"_widgets"},
     {"_pages", "_interop", "_authoring"},
-    {"__init__", "__main__", "compat", "experimental", "testing"},  # the public modules
+    {
+        "__init__",
+        "__main__",
+        "compat",
+        "experimental",
+        "streamlit",
+        "testing",
+    },  # the public modules
 ]
 LAYER_OF = {room: i for i, rooms in enumerate(LAYERS) for room in rooms}
 

@@ -136,7 +136,7 @@ function shared_text(manager, model, key) {
  * @param {Record<string, unknown>} state
  * @param {SavedBuffer} buffer
  */
-function put_buffer(state, buffer) {
+export function put_buffer(state, buffer) {
 	const { path, data, encoding } = buffer;
 	if (!Array.isArray(path) || path.length === 0 || typeof data !== "string") return;
 	/** @type {any} */
@@ -151,7 +151,7 @@ function put_buffer(state, buffer) {
  * @param {"base64" | "hex"} encoding
  * @returns {Uint8Array}
  */
-function decode(data, encoding) {
+export function decode(data, encoding) {
 	if (encoding === "hex") {
 		const bytes = new Uint8Array(data.length / 2);
 		for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(data.slice(2 * i, 2 * i + 2), 16);

@@ -48,8 +48,14 @@ export class StaticModel {
 	/** The page holds the whole state: there is nothing to save to. */
 	save_changes() {}
 
-	/** Custom messages have no kernel to go to. */
-	send() {}
+	/**
+	 * Custom messages have no kernel to go to.
+	 *
+	 * @param {unknown} [_content]
+	 * @param {unknown} [_callbacks]
+	 * @param {unknown[]} [_buffers]
+	 */
+	send(_content, _callbacks, _buffers) {}
 
 	/**
 	 * @param {string} names one event name, or several separated by spaces

@@ -9,7 +9,7 @@ import base64
 import hashlib
 import html
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +49,8 @@ def to_html(*widgets: Any, title: str = "esmwidget") -> str:
     --------
     >>> page = esmwidget.to_html(Counter(count=3))  # doctest: +SKIP
     """
-    models = [_model_of(widget) for widget in widgets]
-    states = _with_dependencies(models)
+    models = [model_of(widget) for widget in widgets]
+    states = with_dependencies(models)
     body = "\n".join(_output(str(model.model_id), states[str(model.model_id)]) for model in models)
     return document(title, body, manager_state(states), page_files(states))
 
@@ -96,7 +96,7 @@ def export_html(path: str | os.PathLike[str], *widgets: Any, title: str | None =
     return target
 
 
-def _model_of(widget: Any) -> Any:
+def model_of(widget: Any) -> Any:
     if hasattr(widget, "get_state") and isinstance(getattr(widget, "model_id", None), str):
         return widget
     from .._widgets.descriptor import model_for  # noqa: PLC0415 - described objects only
@@ -119,8 +119,14 @@ def _exported_state(model: Any) -> dict[str, Any]:
     return {key: value for key, value in state.items() if key not in hidden}
 
 
-def _with_dependencies(models: list[Any]) -> dict[str, dict[str, Any]]:
-    """The states of `models`, of every widget they reference, and of links between those."""
+def with_dependencies(
+    models: list[Any], state_of: Callable[[Any], dict[str, Any]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The states of `models`, of every widget they reference, and of links between those.
+
+    `state_of` reads one widget's state: by default what a page written to a file may hold.
+    """
+    read = _exported_state if state_of is None else state_of
     states: dict[str, dict[str, Any]] = {}
     queue = list(models)
     while queue:
@@ -128,14 +134,14 @@ def _with_dependencies(models: list[Any]) -> dict[str, dict[str, Any]]:
         model_id = str(model.model_id)
         if model_id in states:
             continue
-        states[model_id] = _exported_state(model)
+        states[model_id] = read(model)
         for ref in _references(states[model_id]):
             child = _registry.get(ref)
             if child is not None:
                 queue.append(child)
     for model_id, widget in list(_registry.ipywidgets_instances().items()):
         if getattr(widget, "_model_name", None) in _LINKS and model_id not in states:
-            state = _exported_state(widget)
+            state = read(widget)
             ends = [list(_references(state.get(key))) for key in ("source", "target")]
             if all(end and set(end) <= set(states) for end in ends):
                 states[model_id] = state
