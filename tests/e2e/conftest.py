@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -138,3 +141,44 @@ def open_notebook(
             jupyter_server.shutdown_kernels_for(name)
         except Exception as e:
             print(f"[e2e] could not stop the kernel of {name}: {e}")
+
+
+COMPAT_DIR = Path(__file__).resolve().parent / ".compat-pkgs"
+# Pinned: the tests click on these versions' DOM. drawdata is wigglystuff's one dependency
+# besides anywidget (which the alias serves).
+PACKAGES = (
+    "drawdata==0.5.2",
+    "wigglystuff==0.5.36",
+    "searchselect==0.1.0",
+    # From the survey in docs/migrating.md: each exercises something the first three do not.
+    "bitjet==1.0.0",
+    "moutils==0.3.12",
+    "jswidget==0.1.1",
+    "plotly==7.1.0",
+)
+FORBIDDEN = ("anywidget", "ipywidgets")
+
+
+@pytest.fixture(scope="session")
+def compat_packages() -> Path:
+    """Install `PACKAGES` with ``pip --no-deps --target`` once; reruns reuse the folder."""
+    stamp = COMPAT_DIR / ".installed"
+    wanted = "\n".join(PACKAGES) + "\n"
+    if stamp.is_file() and stamp.read_text() == wanted:
+        return COMPAT_DIR
+    staging = COMPAT_DIR.with_name(COMPAT_DIR.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    command = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile"]
+    command += ["--disable-pip-version-check", "--quiet", "--target", str(staging), *PACKAGES]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except subprocess.TimeoutExpired as e:
+        pytest.fail(f"pip install of {PACKAGES} timed out: {e}")
+    if result.returncode != 0:
+        pytest.fail(f"pip install of {PACKAGES} failed:\n{result.stdout}\n{result.stderr}")
+    leaked = [name for name in FORBIDDEN if (staging / name).exists()]
+    assert not leaked, f"--no-deps still installed {leaked} into {staging}"
+    shutil.rmtree(COMPAT_DIR, ignore_errors=True)
+    staging.rename(COMPAT_DIR)
+    stamp.write_text(wanted)
+    return COMPAT_DIR

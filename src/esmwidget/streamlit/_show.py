@@ -238,7 +238,9 @@ def _rerun(session_id: str) -> None:
             return
         info = Runtime.instance()._session_mgr.get_active_session_info(session_id)
         if info is not None:
-            info.session.request_rerun(None)
+            # With the page's last client state, as Streamlit reruns after a source change:
+            # `None` would run the main page, not the one the user is on.
+            info.session.request_rerun(info.session._client_state)
     except Exception:  # Streamlit's internals moved: the page updates at its next run
         logger.debug(
             "esmwidget.streamlit: could not ask session %s for a run", session_id, exc_info=True
