@@ -234,6 +234,45 @@ show(Blob(), key="blob")
     assert base64.b64decode(buffer["data"]) == b"\x01\x02\x03"
 
 
+def test_one_widget_under_two_keys_shows_the_same_state_in_both():
+    at = app(
+        """
+if "w" not in st.session_state:
+    st.session_state.w = Counter()
+show(st.session_state.w, key="first")
+show(st.session_state.w, key="second")
+"""
+    )
+    write(at, "second", update(1, count=4))
+    at.run()
+    assert root_state(data_of(at, "first"))["count"] == 4
+    assert root_state(data_of(at, "second"))["count"] == 4
+
+
+def test_a_described_object_is_shown_and_takes_the_pages_values():
+    at = app(
+        """
+from esmwidget.experimental import dataclass
+
+@dataclass(esm="export default {}")
+class Point:
+    x: int = 0
+
+if "p" not in st.session_state:
+    st.session_state.p = Point()
+show(st.session_state.p, key="p")
+fresh = show(Point(), key="fresh")
+st.markdown(f"x is {st.session_state.p.x}, fresh x is {fresh.x}")
+"""
+    )
+    write(at, "p", update(1, x=3))
+    write(at, "fresh", update(1, x=5))
+    at.run()
+    assert texts(at) == ["x is 3, fresh x is 5"]
+    at.run()  # a new Point again: it starts from the page's 5
+    assert texts(at) == ["x is 3, fresh x is 5"]
+
+
 def test_show_of_something_else_is_an_error_in_the_app_and_the_rest_renders():
     at = app(
         """

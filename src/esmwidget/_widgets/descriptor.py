@@ -171,6 +171,17 @@ class ObjectModel:
         """The model id; opens the comm if it is not open yet."""
         return self._open().comm_id
 
+    @property
+    def comm(self) -> Any:
+        """The comm (None after close); a host may give it one of its own, as on `AnyWidget`."""
+        channel = self._open()
+        return None if channel.closed else channel.comm
+
+    @comm.setter
+    def comm(self, value: Any) -> None:
+        if value is not None:
+            self._open().adopt(value)
+
     def __call__(self, **kwargs: Any) -> dict[str, Any] | tuple[dict[str, Any], Any] | None:
         """Return the mimebundle (IPython calls ``obj._repr_mimebundle_(include, exclude)``)."""
         del kwargs

@@ -12,6 +12,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from .._pages.export import with_dependencies
 from .._sync import registry
+from .._sync.inbox import is_protected
 from .._widgets.widget import AnyWidget
 from .._wire.saved_state import manager_state
 from ._bridge import Page, PageComm, decode_page_message
@@ -59,12 +60,17 @@ def show(
         logger.warning("esmwidget.streamlit.show() ran outside `streamlit run`; nothing is shown.")
         return widget
     pages = _pages()
+    pages.start(ctx.cursors)  # a new dict at every run
     name = _key(model, key, pages)
     page = pages.get(name)
     if page is None:
         page = pages[name] = Page(key=name, session_id=ctx.session_id)
     _bind(page, model)
-    _read_page(page, model)
+    changed = _read_page(page, model)
+    if changed & pages.shown:
+        # A widget this run already drew under another key changed: draw them all again.
+        st.rerun()
+    pages.shown.update(id(w) for w in [model, *_children(model)])
     component = _component()
     component(
         key=KEY_PREFIX + name,
@@ -93,10 +99,17 @@ def _short(value: Any) -> str:
 
 
 class _Pages(dict[str, Page]):
-    """A session's pages by key, and the unkeyed shows of the current run by class."""
+    """A session's pages by key; of the current run, its unkeyed shows by class and the widgets
+    it drew (by `id`)."""
 
     run: object = None
     unkeyed: dict[str, int]
+    shown: set[int]
+
+    def start(self, run: object) -> None:
+        """Forget the last run's shows when `run` is another run."""
+        if self.run is not run:
+            self.run, self.unkeyed, self.shown = run, {}, set()
 
 
 def _pages() -> _Pages:
@@ -117,11 +130,6 @@ def _key(model: Any, key: str | int | None, pages: _Pages) -> str:
             )
             raise ValueError(msg)
         return name
-    ctx = get_script_run_ctx(suppress_warning=True)
-    run = ctx.cursors if ctx is not None else None  # a new dict at every run
-    if pages.run is not run:
-        pages.run = run
-        pages.unkeyed = {}
     cls = type(model)
     base = f"{cls.__module__}.{cls.__qualname__}".replace("__", "_")
     n = pages.unkeyed.get(base, 0)
@@ -161,15 +169,17 @@ def _state_of(model: Any) -> dict[str, Any]:
     return state
 
 
-def _read_page(page: Page, model: Any) -> None:
-    """Apply what the page wrote since the last run, in order, each message once."""
+def _read_page(page: Page, model: Any) -> set[int]:
+    """Apply what the page wrote since the last run, in order, each message once; return the
+    widgets (by `id`) it changed or spoke to."""
+    touched: set[int] = set()
     state = st.session_state.get(KEY_PREFIX + page.key)
     outbox = state.get("outbox") if isinstance(state, dict) else None
     if not isinstance(outbox, dict):
-        return
+        return touched
     instance = outbox.get("instance")
     if not isinstance(instance, str):
-        return
+        return touched
     if instance != page.instance:
         page.instance, page.read = instance, 0
     seen = outbox.get("seen")
@@ -194,11 +204,14 @@ def _read_page(page: Page, model: Any) -> None:
             )
             continue
         comm.deliver(data, decoded.buffers)
+        touched.add(id(target))
         if decoded.root and data["method"] == "update":
-            keys = [
-                k for k in data["state"] if isinstance(k, str) and k in getattr(model, "keys", ())
-            ]
-            page.page_state.update(model.get_state(keys))
+            # What Python kept of the page's values (it may have refused or changed some).
+            current = model.get_state()
+            page.page_state.update(
+                {k: current[k] for k in data["state"] if k in current and not is_protected(k)}
+            )
+    return touched
 
 
 def _run_data(page: Page, model: Any) -> dict[str, Any]:
