@@ -99,8 +99,10 @@ def _short(value: Any) -> str:
 
 
 class _Pages(dict[str, Page]):
-    """A session's pages by key; of the current run, its unkeyed shows by class and the widgets
-    it drew (by `id`)."""
+    """A session's pages by key, and what the current run showed.
+
+    Of the current run: the unkeyed shows by class, and the widgets drawn (by `id`).
+    """
 
     run: object = None
     unkeyed: dict[str, int]
@@ -170,8 +172,10 @@ def _state_of(model: Any) -> dict[str, Any]:
 
 
 def _read_page(page: Page, model: Any) -> set[int]:
-    """Apply what the page wrote since the last run, in order, each message once; return the
-    widgets (by `id`) it changed or spoke to."""
+    """Apply what the page wrote since the last run, in order, each message once.
+
+    Returns the widgets (by `id`) the messages went to.
+    """
     touched: set[int] = set()
     state = st.session_state.get(KEY_PREFIX + page.key)
     outbox = state.get("outbox") if isinstance(state, dict) else None
