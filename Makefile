@@ -4,7 +4,7 @@ BENCH_VENV := benchmarks/.venv
 BENCH_PY := $(BENCH_VENV)/bin/python
 BENCH_ARGS ?=
 
-.PHONY: bench bench-tiny bench-browser bench-browser-tiny bench-browser-setup
+.PHONY: bench bench-tiny bench-browser bench-browser-tiny bench-browser-setup bench-streamlit
 
 # anywidget goes into its own venv with ipywidgets: the test venv (.venv) must never have it.
 # SKIP_JUPYTER_BUILDER=1 skips the npm build: these figures need only the Python code.
@@ -39,6 +39,15 @@ bench-browser: bench-browser-setup
 
 bench-browser-tiny: bench-browser-setup
 	$(BENCH_PY) benchmarks/browser.py --tiny --json benchmarks/results-browser-tiny.json $(BENCH_ARGS)
+
+# A click to the rerun's text in Streamlit (docs/streamlit.md): esmwidget.streamlit against
+# st.button and against streamlit-anywidget (the real anywidget in an iframe component).
+$(BENCH_VENV)/.installed-streamlit: $(BENCH_VENV)/.installed-browser
+	$(BENCH_PY) -m pip install --quiet --upgrade "streamlit>=1.67" streamlit-anywidget
+	touch $@
+
+bench-streamlit: bench-browser-setup $(BENCH_VENV)/.installed-streamlit
+	$(BENCH_PY) benchmarks/streamlit.py --json benchmarks/results-streamlit.json $(BENCH_ARGS)
 
 # The user documentation: a strict MkDocs build into build/site (gitignored).
 # `make docs-serve` previews it with live reload. Needs the docs extra: pip install -e '.[docs]'.
