@@ -189,6 +189,19 @@ def test_page_input_obeys_the_notebook_rules():
     assert data["acked"]["seq"] == 5
 
 
+def test_a_malformed_message_is_logged_once_while_the_page_keeps_it(caplog):
+    at = app(COUNTER)
+    bad = {"seq": 1, "model_id": "", "root": True, "method": "update", "state": [], "buffers": []}
+    write(at, "counter", bad)
+    with caplog.at_level(logging.WARNING, logger="esmwidget"):
+        at.run()
+        at.run()
+        write(at, "counter", bad, update(2, count=1))
+        at.run()
+    assert caplog.text.count("ignored a malformed message from the page") == 1
+    assert texts(at) == ["python sees 1"]
+
+
 def test_custom_messages_go_both_ways_with_binary_values():
     at = app(
         """

@@ -62,7 +62,8 @@ export class Link {
 				const value = state[key];
 				if (is_reference(value)) state[key] = entries[value[SAME_AS]]?.state?.[key];
 			}
-			this.#apply_state(this.#model(id, entry, id === data.root), state);
+			const model = this.#model(id, entry, id === data.root, state);
+			if (model) this.#apply_state(model, state);
 		}
 		for (const message of data.messages ?? []) {
 			if (message.seq <= this.seen) continue;
@@ -120,31 +121,37 @@ export class Link {
 	}
 
 	/**
-	 * The model for `id`: the root keeps its object across runs (Python may back it with a new
-	 * widget at each run), a referenced widget is found or made by id.
+	 * The model for `id` to apply `state` to, or null when it was made now with that state. The
+	 * root keeps its object across runs (Python may back it with a new widget at each run), a
+	 * referenced widget is found or made by id. A new esmwidget model loads its module at once,
+	 * as one a kernel opens does, so Python's messages wait for its `initialize`.
 	 *
 	 * @param {string} id
 	 * @param {SavedModel} entry
 	 * @param {boolean} is_root
-	 * @returns {LiveModel}
+	 * @param {Record<string, unknown>} state
+	 * @returns {LiveModel | null}
 	 */
-	#model(id, entry, is_root) {
+	#model(id, entry, is_root, state) {
 		let model = is_root ? this.root : this.manager.models.get(id);
 		if (model && is_root && model.model_id !== id) {
 			this.manager.models.delete(model.model_id);
 			model.model_id = id;
 		}
-		if (!model) {
-			model = new LiveModel(id, entry.model_name, entry.model_module, {}, this.manager);
-			if (entry.model_name === "AnyModel" && OWN_MODULES.has(entry.model_module)) {
-				const runtime = create_runtime(/** @type {WidgetModel} */ (/** @type {unknown} */ (model)));
-				model.on("change:_esm", () => runtime.esm_changed());
-				model.on("change:_css", () => runtime.css_changed());
-			}
-			if (is_root) this.root = model;
+		if (model) {
+			this.manager.models.set(id, model);
+			return model;
 		}
+		model = new LiveModel(id, entry.model_name, entry.model_module, state, this.manager);
 		this.manager.models.set(id, model);
-		return model;
+		if (is_root) this.root = model;
+		if (entry.model_name === "AnyModel" && OWN_MODULES.has(entry.model_module)) {
+			const runtime = create_runtime(/** @type {WidgetModel} */ (/** @type {unknown} */ (model)));
+			model.on("change:_esm", () => runtime.esm_changed());
+			model.on("change:_css", () => runtime.css_changed());
+			runtime.activate();
+		}
+		return null;
 	}
 
 	/**

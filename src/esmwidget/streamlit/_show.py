@@ -193,10 +193,16 @@ def _read_page(page: Page, model: Any) -> set[int]:
     # A page reaches only the widgets it shows: never another session's by a guessed id.
     shown = {str(child.model_id): child for child in _children(model)}
     for message in messages if isinstance(messages, list) else []:
+        # A message stays in the page's outbox until Python's answer reaches the page: skip what
+        # was read (a malformed one too, so its warning is logged once).
+        seq = message.get("seq") if isinstance(message, dict) else None
+        if isinstance(seq, int):
+            if seq <= page.read:
+                continue
+            page.read = seq
         decoded = decode_page_message(message)
-        if decoded is None or decoded.seq <= page.read:
+        if decoded is None:
             continue
-        page.read = decoded.seq
         model_id, data = decoded.model_id, decoded.data
         target = model if decoded.root else shown.get(model_id)
         comm = getattr(target, "comm", None)
