@@ -78,6 +78,8 @@ def text(page: Page, content: str) -> None:
 
 
 def test_the_counter_example(page: Page, streamlit_app: StreamlitApp, offline: list[str]) -> None:
+    loads: list[str] = []
+    page.on("request", lambda r: loads.append(r.url) if r.url.endswith("/streamlit.js") else None)
     open_app(page, streamlit_app)
     counter, kept, other = (page.locator("button.counter").nth(i) for i in range(3))
     expect(counter).to_have_text("count is 0")
@@ -104,6 +106,8 @@ def test_the_counter_example(page: Page, streamlit_app: StreamlitApp, offline: l
     text(page, "python sees 3")
     expect(page.locator(".esmwidget-error")).to_have_count(0)
     assert offline == []
+    # The loader came once, as a file the package declares, not with each of the runs.
+    assert len(loads) == 1, loads
 
 
 def test_two_browser_sessions_stay_apart(

@@ -20,6 +20,10 @@ import pytest
 st_testing = pytest.importorskip("streamlit.testing.v1")
 AppTest = st_testing.AppTest
 
+import streamlit as st  # noqa: E402
+from streamlit.errors import StreamlitAPIException  # noqa: E402
+
+from esmwidget.streamlit import _show  # noqa: E402
 from esmwidget.streamlit._bridge import MESSAGE_LIMIT, Page, PageComm, decode_page_message  # noqa: E402
 
 HEADER = """
@@ -345,6 +349,24 @@ sys.modules["__esm_refs__"] = [weakref.ref(st.session_state.kept)]
     del at
     gc.collect()
     assert refs[0]() is None
+
+
+def test_the_loader_goes_inline_where_streamlit_finds_no_declaration(monkeypatch):
+    calls: list[str] = []
+
+    def component(name: str, *, js: str, isolate_styles: bool) -> object:
+        calls.append(js)
+        if js == "streamlit.js":
+            raise StreamlitAPIException("must be declared in pyproject.toml")
+        return lambda **kwargs: None
+
+    monkeypatch.setattr(st.components.v2, "component", component)
+    monkeypatch.setattr(_show, "_mount", None)
+    assert callable(_show._component())
+    assert calls[0] == "streamlit.js"
+    assert calls[1].startswith("// esmwidget ")
+    assert "export{" in calls[1].replace(" ", "")
+    monkeypatch.setattr(_show, "_mount", None)  # the real one again for later tests
 
 
 # -- the bridge alone ------------------------------------------------------------------------

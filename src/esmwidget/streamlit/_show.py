@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from .._pages.export import with_dependencies
@@ -24,6 +25,7 @@ logger = logging.getLogger("esmwidget")
 # The component's name in Streamlit's registry, and the protocol its page module speaks
 # (js/src/streamlit/link.js PROTOCOL).
 COMPONENT = "esmwidget.widget"
+MODULE = "streamlit.js"
 PROTOCOL = 1
 # Where a session keeps its pages: a name no app picks for its own state.
 SESSION_KEY = "__esmwidget_streamlit_pages__"
@@ -237,11 +239,22 @@ def _run_data(page: Page, model: Any) -> dict[str, Any]:
 
 
 def _component() -> Any:
+    """The component's mount function, registered once per process.
+
+    Its module is served as a file from the package's `_static` folder, which the package's own
+    `esmwidget/pyproject.toml` declares to Streamlit, so the browser loads it once. Where
+    Streamlit finds no declaration (an install that dropped the file), the module goes inline
+    with every run instead, 39 KB each time.
+    """
     global _mount  # noqa: PLW0603 - registered once per process
     with _mount_lock:
         if _mount is None:
-            js = resources.files("esmwidget").joinpath("_static/streamlit.js").read_text("utf-8")
-            _mount = st.components.v2.component(COMPONENT, js=js, isolate_styles=False)
+            try:
+                _mount = st.components.v2.component(COMPONENT, js=MODULE, isolate_styles=False)
+            except StreamlitAPIException:
+                logger.info("esmwidget.streamlit: no component declaration found; inlining")
+                js = resources.files("esmwidget").joinpath(f"_static/{MODULE}").read_text("utf-8")
+                _mount = st.components.v2.component(COMPONENT, js=js, isolate_styles=False)
         return _mount
 
 
