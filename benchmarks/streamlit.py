@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Frame, Page, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.server import free_port  # noqa: E402
+from tests.e2e.server import free_port, streamlit_command  # noqa: E402
 
 COUNTER = '''
 import traitlets
@@ -86,16 +86,7 @@ st.write(f"python sees {st.session_state.w.count}")
 def serve(app: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     (folder / "app.py").write_text(app)
     port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("streamlit")),
-        "run",
-        "app.py",
-        "--server.headless=true",
-        "--server.address=127.0.0.1",
-        f"--server.port={port}",
-        "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
-    ]
+    command = streamlit_command("app.py", port)
     log = (folder / "server.log").open("wb")
     proc = subprocess.Popen(command, cwd=folder, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}/"

@@ -36,6 +36,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def streamlit_command(script: str, port: int) -> list[str]:
+    """`streamlit run script` on 127.0.0.1:`port`: headless, no usage statistics, and no watch of
+    the app's files (esmwidget's own hot reload watches the widgets')."""
+    return [
+        str(Path(sys.executable).with_name("streamlit")),
+        "run",
+        script,
+        "--server.headless=true",
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]
+
+
 def tail(path: Path, lines: int = 80) -> str:
     try:
         text = path.read_text(errors="replace")

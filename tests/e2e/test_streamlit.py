@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from .apps import running
 from .conftest import abort_requests
 from .notebook import KERNEL_TIMEOUT, TIMEOUT
-from .server import free_port, tail
+from .server import free_port, streamlit_command, tail
 
 pytestmark = pytest.mark.e2e
 
@@ -44,16 +43,7 @@ def streamlit_app(
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     env = dict(os.environ, ANYWIDGET_HMR="1", ESMWIDGET_COMPAT_PKGS=str(compat_packages))
-    command = [
-        str(Path(sys.executable).with_name("streamlit")),
-        "run",
-        "Home.py",
-        "--server.headless=true",
-        "--server.address=127.0.0.1",
-        f"--server.port={port}",
-        "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
-    ]
+    command = streamlit_command("Home.py", port)
     with running(command, url + "_stcore/health", folder, env) as log:
         yield StreamlitApp(url, folder, log)
     errors = [line for line in tail(log, 400).splitlines() if "Traceback" in line]
