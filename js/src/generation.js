@@ -4,8 +4,8 @@
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
 /** @import { AnyWidget, Cleanup, Experimental, Host, WidgetDef } from "./types.js" */
 import { entry_of, instantiate } from "./afm.js";
-import { show_error, WidgetError, widget_error } from "./errors.js";
-import { ImportFailure, import_esm } from "./load.js";
+import { show_error, TITLES, WidgetError, widget_error } from "./errors.js";
+import { ImportFailure, import_esm, is_fetch_failure, is_url, remote_imports } from "./load.js";
 import { model_proxy } from "./model.js";
 import { missing_asset, text_of } from "./saved.js";
 
@@ -69,10 +69,10 @@ export class Generation {
 	static async load(binding) {
 		const { model, id } = binding;
 		const generation = new Generation(binding, new AbortController());
+		const esm = text_of(model, "_esm");
 		try {
 			const missing = missing_asset(model);
 			if (missing) throw new WidgetError(id, "load", missing.message, { detail: missing.detail });
-			const esm = text_of(model, "_esm");
 			if (!esm.trim()) {
 				throw new WidgetError(id, "module", "_esm is empty. Set it to module source or an http(s) URL.");
 			}
@@ -86,6 +86,17 @@ export class Generation {
 				error instanceof ImportFailure
 					? widget_error(error.cause, id, "load", error.url, error.position)
 					: widget_error(error, id, "load", null);
+			const cause = error instanceof ImportFailure ? error.cause : error;
+			const remote = is_fetch_failure(cause) ? await remote_imports_of(esm) : [];
+			if (remote.length > 0) {
+				generation.error = new WidgetError(id, "load", TITLES.load, {
+					cause,
+					detail:
+						`${generation.error.detail}\nThe module imports ${remote.join(", ")}, which cannot be reached ` +
+						"from this page (offline, or blocked). Bundle what it imports into the module, or ship it " +
+						"as a file beside the module.",
+				});
+			}
 		}
 		return generation;
 	}
@@ -221,5 +232,24 @@ export async function run_cleanup(cleanup, id, phase) {
 		await cleanup();
 	} catch (error) {
 		console.warn(`[esmwidget] ${id}: the cleanup returned by ${phase}() failed`, error);
+	}
+}
+
+/**
+ * The http(s) addresses a module that failed to fetch imports: read from its text, which a module
+ * given by URL (a documentation site's own file) is fetched for; the URL itself when even that
+ * cannot be fetched.
+ *
+ * @param {string} esm inline source or an http(s) URL
+ * @returns {Promise<string[]>}
+ */
+async function remote_imports_of(esm) {
+	if (!is_url(esm)) return remote_imports(esm);
+	try {
+		const response = await fetch(esm.trim());
+		if (!response.ok) return [esm.trim()];
+		return remote_imports(await response.text());
+	} catch {
+		return [esm.trim()];
 	}
 }

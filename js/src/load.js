@@ -244,3 +244,30 @@ function probe(url, name) {
 		document.head.append(script);
 	});
 }
+
+/** Static and dynamic imports of an http(s) address in module source. */
+const REMOTE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)["'](https?:\/\/[^"'\s]+)["']/g;
+
+/**
+ * The http(s) addresses `esm` imports (itself, when it is one): what a page offline, or behind a
+ * firewall, cannot load.
+ *
+ * @param {string} esm inline source or an http(s) URL
+ * @returns {string[]}
+ */
+export function remote_imports(esm) {
+	if (is_url(esm)) return [esm.trim()];
+	return [...new Set(Array.from(esm.matchAll(REMOTE_IMPORT), (match) => match[1]))];
+}
+
+/**
+ * Whether an import failed to fetch a module (rather than to parse or run one).
+ *
+ * @param {unknown} error
+ */
+export function is_fetch_failure(error) {
+	return (
+		error instanceof TypeError &&
+		/dynamically imported module|failed to fetch|error loading|importing a module script failed/i.test(error.message)
+	);
+}

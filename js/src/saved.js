@@ -74,7 +74,11 @@ export class MissingAsset {
 		this.reason = reason;
 	}
 
-	/** Saved again as the same reference, so a re-saved state says what it said before. */
+	/**
+	 * Saved again as the same reference, so a re-saved state says what it said before.
+	 *
+	 * @returns {Record<string, string>}
+	 */
 	toJSON() {
 		return { [SAME_AS]: this.same_as };
 	}
@@ -89,6 +93,55 @@ export class MissingAsset {
 			"Run the cell that creates the widget again."
 		);
 	}
+}
+
+/**
+ * A site's `_esm`/`_css` file (`{"esmwidget_url": path}`, written by esmwidget's Sphinx and MkDocs
+ * builds) that a page opened from a file cannot load: modules and stylesheets load over http(s).
+ */
+export class UnreachableAsset extends MissingAsset {
+	/**
+	 * @param {string} key
+	 * @param {string} url
+	 */
+	constructor(key, url) {
+		super(key, "", "");
+		this.url = url;
+	}
+
+	/** @returns {Record<string, string>} */
+	toJSON() {
+		return { [SITE_FILE]: this.url };
+	}
+
+	get message() {
+		return `could not load ${this.key} from ${this.url}`;
+	}
+
+	get detail() {
+		return (
+			"This page was opened from a file, and a widget's module loads only over http(s). " +
+			"Serve the site (for example `python -m http.server` in its folder) and open it there."
+		);
+	}
+}
+
+/** The key of a site file reference: `{"esmwidget_url": "<path relative to the page>"}`. */
+export const SITE_FILE = "esmwidget_url";
+
+/**
+ * The URL of a site file reference (relative to `base`), or null when `value` is not one.
+ *
+ * @param {unknown} value
+ * @param {string} base the page's URL
+ * @returns {string | null}
+ */
+export function site_file(value, base) {
+	if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+	const keys = Object.keys(value);
+	const path = /** @type {Record<string, unknown>} */ (value)[SITE_FILE];
+	if (keys.length !== 1 || typeof path !== "string") return null;
+	return new URL(path, base).href;
 }
 
 /**

@@ -201,3 +201,17 @@ test("hmr-ok clears the error for its key; a _css error stays until _css is sent
 	await comm.update({ _css: ".x { color: red; }" });
 	expect(view.el.querySelector(".esmwidget-error")).toBeNull();
 });
+
+test("a module's imports of http(s) addresses are found, for the offline hint", async () => {
+	const { remote_imports, is_fetch_failure } = await import("../src/load.js");
+	const source = `import a from "https://esm.sh/a@1";
+import { b } from 'https://cdn.example/b.js';
+export * from "https://esm.sh/a@1";
+const c = await import("https://esm.sh/c");
+import "./local.js";`;
+	expect(remote_imports(source)).toEqual(["https://esm.sh/a@1", "https://cdn.example/b.js", "https://esm.sh/c"]);
+	expect(remote_imports("  https://esm.sh/widget.js ")).toEqual(["https://esm.sh/widget.js"]);
+	expect(remote_imports("export default {}")).toEqual([]);
+	expect(is_fetch_failure(new TypeError("Failed to fetch dynamically imported module: blob:x"))).toBe(true);
+	expect(is_fetch_failure(new SyntaxError("Unexpected token"))).toBe(false);
+});

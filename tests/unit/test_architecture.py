@@ -28,6 +28,8 @@ LAYERS: list[set[str]] = [
         "__main__",
         "compat",
         "experimental",
+        "mkdocs",
+        "sphinx",
         "streamlit",
         "testing",
     },  # the public modules

@@ -4,7 +4,7 @@
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
 import { set_page_files } from "../files.js";
 import { create_runtime, runtime_of } from "../runtime.js";
-import { is_reference, MissingAsset, SAME_AS, SHARED_KEYS } from "../saved.js";
+import { is_reference, MissingAsset, SAME_AS, SHARED_KEYS, site_file, UnreachableAsset } from "../saved.js";
 import { link_models } from "./links.js";
 import { StaticManager, StaticModel } from "./model.js";
 
@@ -77,7 +77,7 @@ export function load_state(saved) {
 	}
 	for (const model of manager.models.values()) {
 		if (model.model_name !== "AnyModel" || !OWN_MODULES.has(model.model_module)) continue;
-		for (const key of SHARED_KEYS) model.attributes[key] = shared_text(manager, model, key);
+		for (const key of SHARED_KEYS) model.attributes[key] = site_text(shared_text(manager, model, key), key);
 		// The Runtime reads a model through the few members StaticModel has (get, on, off,
 		// model_id, comm_live, widget_manager.get_model), not the whole Backbone class.
 		create_runtime(/** @type {WidgetModel} */ (/** @type {unknown} */ (model)));
@@ -128,6 +128,20 @@ function shared_text(manager, model, key) {
 		value = holder.get(key);
 	}
 	return value;
+}
+
+/**
+ * A site's file for `_esm`/`_css` (esmwidget's Sphinx and MkDocs builds write each text once per
+ * site) becomes its URL, which the loader imports or links; other values stay as they are.
+ *
+ * @param {unknown} value
+ * @param {"_esm" | "_css"} key
+ * @returns {unknown}
+ */
+export function site_text(value, key) {
+	const url = site_file(value, document.baseURI);
+	if (url === null) return value;
+	return /^https?:/.test(url) ? url : new UnreachableAsset(key, url);
 }
 
 /**

@@ -1,0 +1,158 @@
+"""Documentation sites (Sphinx, MkDocs): the esmwidget widgets of each built page come alive.
+
+Builders that render notebooks (myst-nb, nbsphinx, mkdocs-jupyter) write each page's saved widget
+state and view tags, then load ipywidgets' HTML manager, which fetches every widget's front end
+from a CDN. After the build, `rewrite` turns a page into one whose esmwidget widgets run from
+the site itself: the page runtime and each distinct `_esm`/`_css` text are written once per site
+as content-addressed files under `_static/esmwidget/`, the saved state names those files
+(``{"esmwidget_url": path}``, read by js/src/page/index.js), and the CDN scripts go when nothing
+else on the page needs them. Pages with other widgets keep the builder's scripts for those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .._wire.protocol import SAME_AS
+
+__all__ = ["SITE_FILE", "STATIC_FOLDER", "PageResult", "Site", "rewrite"]
+
+# The key of a reference to a site file, relative to the page (js/src/saved.js SITE_FILE).
+SITE_FILE = "esmwidget_url"
+STATIC_FOLDER = "_static/esmwidget"
+
+_STATE = re.compile(
+    r'(<script\b[^>]*type="application/vnd\.jupyter\.widget-state\+json"[^>]*>)(.*?)(</script>)',
+    re.S,
+)
+_VIEW = re.compile(r'<script\b[^>]*type="application/vnd\.jupyter\.widget-view\+json"', re.S)
+_SCRIPT_SRC = re.compile(r'[ \t]*<script\b[^>]*\bsrc="([^"]+)"[^>]*>\s*</script>[ \t]*\n?', re.S)
+_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>[ \t]*\n?", re.S)
+_URL = re.compile(r"^\s*https?://\S+\s*$")
+_USES_REQUIRE = re.compile(r"\b(?:require|requirejs|define)\s*\(")
+# What the builders load for ipywidgets: the HTML manager, and require.js, which it needs.
+_MANAGER = ("@jupyter-widgets/html-manager", "embed-amd.js")
+_REQUIRE = re.compile(r"/require(?:\.min)?\.js(?:\?.*)?$")
+# Models the page runtime draws itself, and ipywidgets' links between them.
+_OWN_MODULES = ("esmwidget", "anywidget")
+_LINKS = ("LinkModel", "DirectionalLinkModel")
+_RUNTIME = "page.js"
+
+
+@dataclass
+class Site:
+    """A site's output folder, where the shared files go (each written once)."""
+
+    root: Path
+    written: set[str] = field(default_factory=set)
+
+    def file(self, text: str, suffix: str, prefix: str = "") -> str:
+        """Write `text` under the site's esmwidget folder by its hash; return its site path."""
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+        name = f"{STATIC_FOLDER}/{prefix}{digest}{suffix}"
+        if name not in self.written:
+            target = self.root / name
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            self.written.add(name)
+        return name
+
+    def runtime(self) -> str:
+        """The page runtime's site path."""
+        text = resources.files("esmwidget").joinpath(f"_static/{_RUNTIME}").read_text("utf-8")
+        return self.file(text, ".js", prefix="runtime-")
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """A rewritten page, how many esmwidget widgets it holds, and its views with no state."""
+
+    html: str
+    widgets: int
+    views_without_state: int
+
+
+def rewrite(html: str, site: Site, page_path: str) -> PageResult:
+    """The page at `page_path` (relative to the site root) with its esmwidget widgets alive.
+
+    Idempotent: a page rewritten before (an incremental build) comes back unchanged.
+    """
+    up = "../" * page_path.count("/")
+    match = _STATE.search(html)
+    if match is None:
+        return PageResult(html, 0, len(_VIEW.findall(html)))
+    try:
+        document = json.loads(match.group(2))
+        models: dict[str, Any] = document["state"]
+    except (ValueError, KeyError, TypeError):
+        return PageResult(html, 0, 0)  # not saved state esmwidget can read: left as it was
+    own = [entry for entry in models.values() if _is_own(entry)]
+    if not own:
+        return PageResult(html, 0, 0)
+    # Every text first (one model may name another's text), then the site files in their place.
+    texts = [
+        (entry["state"], key, suffix, _text(models, entry["state"].get(key), key))
+        for entry in own
+        if isinstance(entry.get("state"), dict)
+        for key, suffix in (("_esm", ".js"), ("_css", ".css"))
+    ]
+    for state, key, suffix, text in texts:
+        if isinstance(text, str) and text and not _URL.match(text):
+            state[key] = {SITE_FILE: up + site.file(text, suffix)}
+    body = json.dumps(document).replace("</", "<\\/")
+    html = html[: match.start(2)] + body + html[match.end(2) :]
+    if all(_is_own(entry) or _is_link(entry) for entry in models.values()):
+        html = _without_widget_scripts(html)
+    runtime = up + site.runtime()
+    if runtime not in html:
+        tag = f'<script src="{runtime}"></script>\n'
+        at = html.rfind("</body>")
+        html = html + tag if at < 0 else html[:at] + tag + html[at:]
+    return PageResult(html, len(own), 0)
+
+
+def _is_own(entry: Any) -> bool:
+    return (
+        isinstance(entry, dict)
+        and entry.get("model_name") == "AnyModel"
+        and entry.get("model_module") in _OWN_MODULES
+    )
+
+
+def _is_link(entry: Any) -> bool:
+    return isinstance(entry, dict) and entry.get("model_name") in _LINKS
+
+
+def _text(models: dict[str, Any], value: Any, key: str) -> Any:
+    """A saved `_esm`/`_css`: its text, following "same as" references JupyterLab saves."""
+    seen: set[str] = set()
+    while isinstance(value, dict) and isinstance(value.get(SAME_AS), str):
+        holder = value[SAME_AS]
+        if holder in seen or holder not in models:
+            return value
+        seen.add(holder)
+        value = (models[holder].get("state") or {}).get(key)
+    return value
+
+
+def _is_manager(text: str) -> bool:
+    return any(part in text for part in _MANAGER)
+
+
+def _without_widget_scripts(html: str) -> str:
+    """Drop ipywidgets' HTML manager, and require.js when no other script on the page uses it.
+
+    The manager comes as a script tag, or as nbconvert's inline script that adds one.
+    """
+    kept = _SCRIPT_SRC.sub(lambda m: "" if _is_manager(m.group(1)) else m.group(0), html)
+    kept = _INLINE_SCRIPT.sub(lambda m: "" if _is_manager(m.group(1)) else m.group(0), kept)
+    if any(_USES_REQUIRE.search(script) for script in _INLINE_SCRIPT.findall(kept)):
+        return kept
+    return _SCRIPT_SRC.sub(lambda m: "" if _REQUIRE.search(m.group(1)) else m.group(0), kept)
