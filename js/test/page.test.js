@@ -152,3 +152,18 @@ test("StaticModel fires change events like Backbone: only for real changes, seve
 	model.set("a", [2]);
 	expect(seen).toEqual(["1", "change", "change"]);
 });
+
+test("a site's file reference becomes its URL over http, and a clear error from a file page", async () => {
+	const { site_file, UnreachableAsset } = await import("../src/saved.js");
+	expect(site_file({ esmwidget_url: "../_static/esmwidget/a.js" }, "http://127.0.0.1:8000/guide/page.html")).toBe(
+		"http://127.0.0.1:8000/_static/esmwidget/a.js",
+	);
+	expect(site_file("export default {}", "http://127.0.0.1/")).toBeNull();
+	expect(site_file({ esmwidget_url: 1 }, "http://127.0.0.1/")).toBeNull();
+	const unreachable = new UnreachableAsset("_esm", "file:///site/_static/esmwidget/a.js");
+	expect(unreachable.message).toBe("could not load _esm from file:///site/_static/esmwidget/a.js");
+	expect(unreachable.detail).toMatch(/opened from a file.*Serve the site/);
+	expect(JSON.parse(JSON.stringify({ _esm: unreachable }))).toEqual({
+		_esm: { esmwidget_url: "file:///site/_static/esmwidget/a.js" },
+	});
+});
