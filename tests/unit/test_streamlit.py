@@ -23,6 +23,7 @@ AppTest = st_testing.AppTest
 import streamlit as st  # noqa: E402
 from streamlit.errors import StreamlitAPIException  # noqa: E402
 
+from esmwidget._sync import registry  # noqa: E402
 from esmwidget.streamlit import _show  # noqa: E402
 from esmwidget.streamlit._bridge import MESSAGE_LIMIT, Page, PageComm, decode_page_message  # noqa: E402
 
@@ -367,6 +368,17 @@ def test_the_loader_goes_inline_where_streamlit_finds_no_declaration(monkeypatch
     assert calls[1].startswith("// esmwidget ")
     assert "export{" in calls[1].replace(" ", "")
     monkeypatch.setattr(_show, "_mount", None)  # the real one again for later tests
+
+
+def test_widgets_made_at_every_run_are_not_kept_by_the_process():
+    at = app(COUNTER + "\nimport comm\nst.markdown(f'comms {len(comm.get_comm_manager().comms)}')")
+    for _ in range(5):
+        at.run()
+    gc.collect()
+    # One widget at a time is alive (the page's), and comm's registry holds none of the others.
+    assert texts(at)[-1] in {"comms 0", "comms 1"}
+    alive = [w for _, w in registry.live() if type(w).__name__ == "Counter"]
+    assert len(alive) <= 2, alive
 
 
 # -- the bridge alone ------------------------------------------------------------------------

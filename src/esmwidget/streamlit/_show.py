@@ -7,6 +7,7 @@ import threading
 from importlib import resources
 from typing import Any
 
+import comm
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -150,13 +151,26 @@ def _bind(page: Page, model: Any) -> None:
         if not isinstance(comm, PageComm):
             if comm is None:
                 continue  # closed, or an ipywidgets widget with no comm
-            comm = PageComm(str(widget.model_id), _rerun)
-            widget.comm = comm
+            page_comm = PageComm(str(widget.model_id), _rerun)
+            widget.comm = page_comm
+            _forget(comm)
+            comm = page_comm
         comm.pages.add(page)
     if fresh and page.page_state:
         # A widget made anew at this run: the page's values come back, as a keyed
         # Streamlit widget's do.
         model.set_state(dict(page.page_state))
+
+
+def _forget(replaced: Any) -> None:
+    """Drop the comm a widget opened before a page showed it from comm's registry.
+
+    With no kernel, comm's default manager keeps every comm (and so every widget made at every
+    run) for the life of the process.
+    """
+    manager = comm.get_comm_manager()
+    if manager.comms.get(replaced.comm_id) is replaced:
+        manager.unregister_comm(replaced)
 
 
 def _children(model: Any) -> list[Any]:
