@@ -169,8 +169,9 @@ def _forget(replaced: Any) -> None:
     run) for the life of the process.
     """
     manager = comm.get_comm_manager()
-    if manager.comms.get(replaced.comm_id) is replaced:
-        manager.unregister_comm(replaced)
+    registered = manager.comms.get(replaced.comm_id)
+    if registered is not None and registered is replaced:
+        manager.unregister_comm(registered)
 
 
 def _children(model: Any) -> list[Any]:
