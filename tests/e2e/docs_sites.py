@@ -141,6 +141,10 @@ def build(builder: str, root: Path) -> tuple[Path, str]:
 _BUILDER_WARNING = re.compile(r"(^|: )(WARNING|ERROR|CRITICAL): |^(WARNING|ERROR|CRITICAL)\s+-\s")
 
 
+_COLOR = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def warnings_in(log: str) -> list[str]:
-    """The builder's own warnings and errors in a build's output."""
-    return [line for line in log.splitlines() if _BUILDER_WARNING.search(line)]
+    """The builder's own warnings and errors in a build's output (colours taken out)."""
+    plain = _COLOR.sub("", log)
+    return [line for line in plain.splitlines() if _BUILDER_WARNING.search(line)]
