@@ -4,7 +4,7 @@
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
 /** @import { AnyWidget, Cleanup, Experimental, Host, WidgetDef } from "./types.js" */
 import { entry_of, instantiate } from "./afm.js";
-import { show_error, TITLES, WidgetError, widget_error } from "./errors.js";
+import { show_error, WidgetError, widget_error } from "./errors.js";
 import { ImportFailure, import_esm, is_fetch_failure, is_url, remote_imports } from "./load.js";
 import { model_proxy } from "./model.js";
 import { missing_asset, text_of } from "./saved.js";
@@ -89,13 +89,9 @@ export class Generation {
 			const cause = error instanceof ImportFailure ? error.cause : error;
 			const remote = is_fetch_failure(cause) ? await remote_imports_of(esm) : [];
 			if (remote.length > 0) {
-				generation.error = new WidgetError(id, "load", TITLES.load, {
-					cause,
-					detail:
-						`${generation.error.detail}\nThe module imports ${remote.join(", ")}, which cannot be reached ` +
-						"from this page (offline, or blocked). Bundle what it imports into the module, or ship it " +
-						"as a file beside the module.",
-				});
+				generation.error.detail +=
+					`\nIt loads ${remote.join(", ")}, which cannot be reached from this page (offline, or ` +
+					"blocked). Bundle what it imports into the module, or ship it as a file beside the module.";
 			}
 		}
 		return generation;

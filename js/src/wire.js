@@ -60,6 +60,18 @@ function exact(value) {
 }
 
 /**
+ * The bytes a binary value (ArrayBuffer, typed array, DataView) views, or null for any other.
+ *
+ * @param {unknown} value
+ * @returns {Uint8Array | null}
+ */
+export function bytes_of(value) {
+	if (value instanceof ArrayBuffer) return new Uint8Array(value);
+	if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+	return null;
+}
+
+/**
  * @param {unknown} value
  * @returns {value is Record<string, unknown>}
  */

@@ -107,8 +107,8 @@ def requirements(wheel: Path) -> list[str]:
     return [r for r in found if norm(re.split(r"[ ;<>=!~\[(]", r, maxsplit=1)[0]) not in STAND_INS]
 
 
-def pure_wheels(reqs: list[str], into: Path, python: str) -> list[Path]:
-    into.mkdir(parents=True, exist_ok=True)
+def _download(python: str, into: Path, *args: str) -> None:
+    """``pip download`` pure wheels for Pyodide's Python into `into`."""
     _run(
         [
             sys.executable,
@@ -121,9 +121,14 @@ def pure_wheels(reqs: list[str], into: Path, python: str) -> list[Path]:
             python,
             "-d",
             into,
-            *reqs,
+            *args,
         ]
     )
+
+
+def pure_wheels(reqs: list[str], into: Path, python: str) -> list[Path]:
+    into.mkdir(parents=True, exist_ok=True)
+    _download(python, into, *reqs)
     wheels = sorted(into.glob("*.whl"))
     impure = [w.name for w in wheels if not w.name.endswith("-none-any.whl")]
     if impure:
@@ -185,22 +190,7 @@ def ship_lock_wheels(pyodide: Path, seeds: list[str], python: str) -> dict[str, 
 
         if not _cached(wheels, name, version):
             wheels.mkdir(parents=True, exist_ok=True)
-            _run(
-                [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "-q",
-                    "--no-deps",
-                    *PURE,
-                    "--python-version",
-                    python,
-                    "-d",
-                    wheels,
-                    f"{name}=={version}",
-                ]
-            )
+            _download(python, wheels, "--no-deps", f"{name}=={version}")
         (wheel,) = _cached(wheels, name, version)
         shutil.copy2(wheel, pyodide / wheel.name)
         entry["file_name"], entry["sha256"] = wheel.name, digest(wheel)

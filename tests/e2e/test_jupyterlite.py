@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from . import lite
+from . import docs_sites, lite
 from .apps import running
 from .conftest import abort_requests
 from .notebook import KERNEL_TIMEOUT
@@ -22,35 +22,7 @@ pytestmark = pytest.mark.e2e
 pytest.importorskip("jupyterlite_core")
 pytest.importorskip("jupyterlite_pyodide_kernel")
 
-COUNTER = '''import sys
-
-import esmwidget
-import traitlets
-
-
-class Counter(esmwidget.AnyWidget):
-    _esm = """
-    export default {
-      render({ model, el }) {
-        const button = document.createElement("button");
-        button.className = "counter";
-        const show = () => { button.textContent = `count is ${model.get("count")}`; };
-        button.addEventListener("click", () => {
-          model.set("count", model.get("count") + 1);
-          model.save_changes();
-        });
-        model.on("change:count", show);
-        show();
-        el.append(button);
-      },
-    };
-    """
-    _css = ".counter { color: rgb(0, 128, 128); }"
-    count = traitlets.Int(0).tag(sync=True)
-
-
-counter = Counter()
-counter'''
+COUNTER = docs_sites.COUNTER + "\ncounter = Counter()\ncounter"
 
 
 def notebook(cells: list[str]) -> dict[str, object]:
@@ -130,7 +102,8 @@ def test_the_counter_works_offline_in_jupyterlite(page: Page, lite_site: str) ->
     # Nothing esmwidget starts needs what Pyodide lacks: no watcher, no thread of its own.
     run_new_cell(
         page,
-        'import threading; print("EXTRA", "watchfiles" in sys.modules, threading.active_count())',
+        "import sys, threading\n"
+        'print("EXTRA", "watchfiles" in sys.modules, threading.active_count())',
         "EXTRA False 1",
     )
     expect(page.locator(".esmwidget-error")).to_have_count(0)

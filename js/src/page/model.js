@@ -1,5 +1,6 @@
 // The models of a page with no kernel: each holds its saved state, fires Backbone-style change
 // events, and lives in a manager that resolves `IPY_MODEL_` references. Nothing leaves the page.
+import { bytes_of } from "../wire.js";
 
 /**
  * @typedef {{ name: string, callback: (...args: any[]) => void, context: unknown }} Listener
@@ -125,7 +126,8 @@ export class StaticManager {
 }
 
 /**
- * Deep equality for state values: JSON-like data by value, binary and other objects by identity.
+ * Deep equality for state values: JSON-like data and binary values by value, other objects by
+ * identity.
  *
  * @param {unknown} a
  * @param {unknown} b
@@ -133,6 +135,9 @@ export class StaticManager {
  */
 export function same(a, b) {
 	if (Object.is(a, b)) return true;
+	const x = bytes_of(a);
+	const y = bytes_of(b);
+	if (x || y) return !!x && !!y && x.length === y.length && x.every((byte, i) => byte === y[i]);
 	if (Array.isArray(a) && Array.isArray(b)) {
 		return a.length === b.length && a.every((item, i) => same(item, b[i]));
 	}

@@ -6,10 +6,12 @@
 import { uuid } from "../invoke.js";
 import { own_message } from "../messages.js";
 import { decode, OWN_MODULES, put_buffer } from "../page/index.js";
+import { same } from "../page/model.js";
 import { create_runtime, runtime_of } from "../runtime.js";
 import { is_reference, SAME_AS, SHARED_KEYS } from "../saved.js";
+import { bytes_of } from "../wire.js";
 import { LiveManager, LiveModel } from "./model.js";
-import { bytes_of, encode, encode_state } from "./wire.js";
+import { encode, encode_state } from "./wire.js";
 
 /**
  * What Python gives the component at each run (src/esmwidget/streamlit/_bridge.py).
@@ -163,7 +165,7 @@ export class Link {
 	 */
 	#apply_state(model, state) {
 		const held = this.pending.get(model);
-		const changed = Object.entries(state).filter(([key, value]) => !held?.has(key) && !equal(model.get(key), value));
+		const changed = Object.entries(state).filter(([key, value]) => !held?.has(key) && !same(model.get(key), value));
 		if (changed.length === 0) return;
 		const runtime = runtime_of(/** @type {WidgetModel} */ (/** @type {unknown} */ (model)));
 		const apply = async () => {
@@ -189,32 +191,4 @@ export class Link {
 		if (!runtime) return void deliver();
 		runtime.queue_message(deliver);
 	}
-}
-
-/**
- * Equality of state values, binary ones by their bytes (Python sends every value at every run).
- *
- * @param {unknown} a
- * @param {unknown} b
- * @returns {boolean}
- */
-export function equal(a, b) {
-	if (Object.is(a, b)) return true;
-	const x = bytes_of(a);
-	const y = bytes_of(b);
-	if (x || y) return !!x && !!y && x.length === y.length && x.every((byte, i) => byte === y[i]);
-	if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => equal(item, b[i]));
-	if (is_plain(a) && is_plain(b)) {
-		const keys = Object.keys(a);
-		return keys.length === Object.keys(b).length && keys.every((key) => key in b && equal(a[key], b[key]));
-	}
-	return false;
-}
-
-/**
- * @param {unknown} value
- * @returns {value is Record<string, unknown>}
- */
-function is_plain(value) {
-	return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }

@@ -1,6 +1,6 @@
 // Messages between a Streamlit page and Python carry JSON only: binary values travel as base64
 // with their paths, as in saved widget state (src/esmwidget/_wire/saved_state.py).
-import { to_wire } from "../wire.js";
+import { bytes_of, to_wire } from "../wire.js";
 
 /** @typedef {{ path: (string | number)[], encoding: "base64", data: string }} EncodedBuffer */
 
@@ -35,16 +35,6 @@ export function encode_state(state) {
 	const json = {};
 	for (const [key, value] of Object.entries(state)) json[key] = walk(to_wire(value), [key]);
 	return { state: json, buffers };
-}
-
-/**
- * @param {unknown} value
- * @returns {Uint8Array | null}
- */
-export function bytes_of(value) {
-	if (value instanceof ArrayBuffer) return new Uint8Array(value);
-	if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-	return null;
 }
 
 /**

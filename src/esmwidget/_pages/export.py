@@ -49,7 +49,7 @@ def to_html(*widgets: Any, title: str = "esmwidget") -> str:
     --------
     >>> page = esmwidget.to_html(Counter(count=3))  # doctest: +SKIP
     """
-    models = [model_of(widget) for widget in widgets]
+    models = [_model_of(widget) for widget in widgets]
     states = with_dependencies(models)
     body = "\n".join(_output(str(model.model_id), states[str(model.model_id)]) for model in models)
     return document(title, body, manager_state(states), page_files(states))
@@ -96,7 +96,7 @@ def export_html(path: str | os.PathLike[str], *widgets: Any, title: str | None =
     return target
 
 
-def model_of(widget: Any) -> Any:
+def _model_of(widget: Any) -> Any:
     if hasattr(widget, "get_state") and isinstance(getattr(widget, "model_id", None), str):
         return widget
     from .._widgets.descriptor import model_for  # noqa: PLC0415 - described objects only

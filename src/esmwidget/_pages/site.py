@@ -51,6 +51,7 @@ class Site:
 
     root: Path
     written: set[str] = field(default_factory=set)
+    runtime_path: str | None = None
 
     def file(self, text: str, suffix: str, prefix: str = "") -> str:
         """Write `text` under the site's esmwidget folder by its hash; return its site path."""
@@ -65,9 +66,11 @@ class Site:
         return name
 
     def runtime(self) -> str:
-        """The page runtime's site path."""
-        text = resources.files("esmwidget").joinpath(f"_static/{_RUNTIME}").read_text("utf-8")
-        return self.file(text, ".js", prefix="runtime-")
+        """The page runtime's site path (read and written once per site)."""
+        if self.runtime_path is None:
+            text = resources.files("esmwidget").joinpath(f"_static/{_RUNTIME}").read_text("utf-8")
+            self.runtime_path = self.file(text, ".js", prefix="runtime-")
+        return self.runtime_path
 
 
 @dataclass(frozen=True)

@@ -68,12 +68,13 @@ def show(
     page = pages.get(name)
     if page is None:
         page = pages[name] = Page(key=name, session_id=ctx.session_id)
-    _bind(page, model)
-    changed = _read_page(page, model)
+    children = _children(model)
+    _bind(page, model, children)
+    changed = _read_page(page, model, children)
     if changed & pages.shown:
         # A widget this run already drew under another key changed: draw them all again.
         st.rerun()
-    pages.shown.update(id(w) for w in [model, *_children(model)])
+    pages.shown.update(id(w) for w in [model, *children])
     component = _component()
     component(
         key=KEY_PREFIX + name,
@@ -142,11 +143,11 @@ def _key(model: Any, key: str | int | None, pages: _Pages) -> str:
     return f"{base}-{n}"
 
 
-def _bind(page: Page, model: Any) -> None:
-    """Talk to `model` (and the widgets it references) through comms that reach `page`."""
+def _bind(page: Page, model: Any, children: list[Any]) -> None:
+    """Talk to `model` and its `children` through comms that reach `page`."""
     fresh = page.widget is not model
     page.widget = model
-    for widget in [model, *_children(model)]:
+    for widget in [model, *children]:
         comm = getattr(widget, "comm", None)
         if not isinstance(comm, PageComm):
             if comm is None:
@@ -175,6 +176,7 @@ def _forget(replaced: Any) -> None:
 
 
 def _children(model: Any) -> list[Any]:
+    """The widgets `model` references, directly or through others."""
     found = []
     for model_id in with_dependencies([model], _state_of):
         widget = registry.get(model_id)
@@ -188,7 +190,7 @@ def _state_of(model: Any) -> dict[str, Any]:
     return state
 
 
-def _read_page(page: Page, model: Any) -> set[int]:
+def _read_page(page: Page, model: Any, children: list[Any]) -> set[int]:
     """Apply what the page wrote since the last run, in order, each message once.
 
     Returns the widgets (by `id`) the messages went to.
@@ -208,7 +210,8 @@ def _read_page(page: Page, model: Any) -> set[int]:
         page.confirmed(instance, seen)
     messages = outbox.get("messages")
     # A page reaches only the widgets it shows: never another session's by a guessed id.
-    shown = {str(child.model_id): child for child in _children(model)}
+    shown = {str(child.model_id): child for child in children}
+    page_keys: set[str] = set()
     for message in messages if isinstance(messages, list) else []:
         # A message stays in the page's outbox until Python's answer reaches the page: skip what
         # was read (a malformed one too, so its warning is logged once).
@@ -233,11 +236,11 @@ def _read_page(page: Page, model: Any) -> set[int]:
         comm.deliver(data, decoded.buffers)
         touched.add(id(target))
         if decoded.root and data["method"] == "update":
-            # What Python kept of the page's values (it may have refused or changed some).
-            current = model.get_state()
-            page.page_state.update(
-                {k: current[k] for k in data["state"] if k in current and not is_protected(k)}
-            )
+            page_keys.update(k for k in data["state"] if isinstance(k, str) and not is_protected(k))
+    if page_keys:
+        # What Python kept of the page's values (it may have refused or changed some).
+        current = model.get_state()
+        page.page_state.update({k: current[k] for k in page_keys if k in current})
     return touched
 
 
