@@ -48,4 +48,6 @@ class EsmwidgetPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 page.file.src_uri,
                 result.views_without_state,
             )
+        for line in result.missed:
+            log.warning("%s: %s", page.file.src_uri, line)
         return result.html

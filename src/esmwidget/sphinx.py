@@ -55,3 +55,5 @@ def _build_finished(app: Any, exception: BaseException | None) -> None:
                 type="esmwidget",
                 subtype="no_widget_state",
             )
+        for line in result.missed:
+            logger.warning("esmwidget: %s: %s", page, line, type="esmwidget", subtype="files")

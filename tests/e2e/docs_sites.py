@@ -4,6 +4,7 @@ user who wants an offline site would (no MathJax or highlight.js from a CDN)."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -49,11 +50,47 @@ display(Broken())
 Remote()
 '''
 
+# A widget package the site documents (on the build's PYTHONPATH, as an installed package would
+# be): its module loads a JSON file in a subfolder, a WebAssembly engine and a module worker that
+# fetches a file of its own, all beside it.
+WASM_ADD = bytes.fromhex(
+    "0061736d0100000001070160027f7f017f030201000707010361646400000a09010700200020016a0b"
+)
+PACKAGE = {
+    "__init__.py": """import pathlib, esmwidget
+
+class Engine(esmwidget.AnyWidget):
+    _esm = pathlib.Path(__file__).parent / "static" / "widget.js"
+""",
+    "static/widget.js": """export default {
+  async render({ el }) {
+    const table = await (await fetch(new URL("./data/table.json", import.meta.url))).json();
+    const { instance } = await WebAssembly.instantiateStreaming(
+      fetch(new URL("./engine.wasm", import.meta.url)),
+    );
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    const said = await new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
+    worker.terminate();
+    const sum = instance.exports.add(2, 3);
+    el.innerHTML = `<span class="engine">${table.rows} ${sum} ${said}</span>`;
+  },
+};
+""",
+    "static/worker.js": """const url = new URL("./data/table.json", import.meta.url);
+const table = await (await fetch(url)).json();
+postMessage(`worker-${table.rows}`);
+""",
+    "static/data/table.json": '{"rows": 3}',
+    "static/engine.wasm": WASM_ADD,
+    "static/unused.bin": b"not named by the module: not carried",
+}
+
 # Each notebook: its name, and its code cells.
 NOTEBOOKS = {
     "counter": [COUNTER + "\nCounter(count=1)"],
     "second": [COUNTER + "\nCounter(count=5)"],
     "broken": [BROKEN],
+    "engine": ["from sitewidget import Engine\nEngine()"],
 }
 
 CONFIGS = {
@@ -82,6 +119,7 @@ nav:
   - counter.ipynb
   - second.ipynb
   - broken.ipynb
+  - engine.ipynb
 plugins:
   - mkdocs-jupyter:
       execute: true
@@ -89,8 +127,8 @@ plugins:
 """,
 }
 
-INDEX_MD = "# Widgets\n\n```{toctree}\ncounter\nsecond\nbroken\n```\n"
-INDEX_RST = "Widgets\n=======\n\n.. toctree::\n\n   counter\n   second\n   broken\n"
+INDEX_MD = "# Widgets\n\n```{toctree}\ncounter\nsecond\nbroken\nengine\n```\n"
+INDEX_RST = "Widgets\n=======\n\n.. toctree::\n\n   counter\n   second\n   broken\n   engine\n"
 
 
 def write_notebooks(folder: Path, notebooks: dict[str, list[str]]) -> None:
@@ -107,9 +145,22 @@ def write_notebooks(folder: Path, notebooks: dict[str, list[str]]) -> None:
         nbformat.write(nb, folder / f"{name}.ipynb")
 
 
+def write_package(folder: Path) -> None:
+    """The documented widget package, `sitewidget`, under `folder`."""
+    for name, content in PACKAGE.items():
+        target = folder / "sitewidget" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content)
+
+
 def build(builder: str, root: Path) -> tuple[Path, str]:
     """Build the sample project with `builder` under `root`; return the site folder and the log."""
     root.mkdir(parents=True, exist_ok=True)
+    write_package(root / "packages")
+    env = {**os.environ, "PYTHONPATH": str(root / "packages")}
     bin_dir = Path(sys.executable).parent
     if builder == "mkdocs":
         write_notebooks(root / "docs", NOTEBOOKS)
@@ -126,7 +177,7 @@ def build(builder: str, root: Path) -> tuple[Path, str]:
         site = root / "html"
         command = [str(bin_dir / "sphinx-build"), "-b", "html", str(source), str(site)]
     done = subprocess.run(
-        command, cwd=root, capture_output=True, text=True, timeout=600, check=False
+        command, cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False
     )
     log = done.stdout + done.stderr
     if done.returncode != 0:

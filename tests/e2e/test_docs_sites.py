@@ -100,6 +100,30 @@ def test_the_counter_renders_from_saved_state_and_reacts(
 
 
 @pytest.mark.parametrize("builder", BUILDERS)
+def test_a_documented_widget_loads_its_own_files_from_the_site(
+    builder: str, sites: dict[str, Site], page: Page, requests_off_site: list[str]
+) -> None:
+    # The widget's class comes from a package; the build finds it and writes the files its
+    # module names (JSON in a subfolder, WebAssembly, a worker and the worker's own fetch) into
+    # the site, in one folder with the module. instantiateStreaming needs the site to serve the
+    # engine as wasm.
+    site = sites[builder]
+    page.goto(site.page("engine"))
+    expect(page.locator(".engine")).to_have_text("3 5 worker-3")
+    expect(page.locator(".esmwidget-error")).to_have_count(0)
+    assert requests_off_site == []
+    (folder,) = (site.folder / "_static" / "esmwidget").glob("files-*")
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    # The three files the module names (not the package's other file), and the module.
+    assert [name for name in written if not name.startswith("module-")] == [
+        "data/table.json",
+        "engine.wasm",
+        "worker.js",
+    ], written
+    assert (folder / "engine.wasm").read_bytes() == docs_sites.WASM_ADD
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
 def test_the_build_prints_no_warning(builder: str, sites: dict[str, Site]) -> None:
     assert docs_sites.warnings_in(sites[builder].log) == []
 

@@ -20,6 +20,7 @@ from .classic import ClassicNotebook
 from .conftest import abort_requests
 from .notebook import Notebook
 from .server import JupyterServer
+from .test_hosts_static import execute_to_html
 
 pytestmark = pytest.mark.e2e
 
@@ -154,6 +155,39 @@ def test_an_offline_page_carries_the_files_once(page: Page, tmp_path: Path, comm
         "background-image", re.compile(r'^url\("data:image/png;base64,')
     )
     assert offline == []
+
+
+PACKAGE_INIT = """import pathlib, esmwidget
+
+class Files(esmwidget.AnyWidget):
+    _esm = pathlib.Path(__file__).parent / "widget.js"
+    _css = pathlib.Path(__file__).parent / "widget.css"
+"""
+
+
+def test_an_nbconvert_page_carries_the_files_of_a_class_from_a_module(
+    page: Page, tmp_path: Path
+) -> None:
+    # The notebook imports its widget from a package beside it, as its kernel did; the exporter
+    # finds the class from the saved state and carries the files its module names, once each.
+    folder = widget_folder(tmp_path)
+    (folder / "__init__.py").write_text(PACKAGE_INIT)
+    html = execute_to_html(
+        tmp_path, "from filewidget import Files\ndisplay(Files())\nFiles()", "--to", "esmwidget"
+    )
+    text = html.read_text()
+    assert SECRET not in text
+    assert text.count('"type":"application/wasm"') == 1
+    offline = abort_requests(page, r"^(?!(file|blob|data):)")
+    page.goto(html.as_uri())
+    expect(page.locator(".files-out")).to_have_text(
+        ["3 5 worker-3 1 refused", "3 5 worker-3 1 refused"]
+    )
+    expect(page.locator(".files-box").first).to_have_css(
+        "background-image", re.compile(r'^url\("data:image/png;base64,')
+    )
+    # nbconvert's lab page asks cdnjs for require.js and MathJax; the widgets need neither.
+    assert all(url.startswith("https://cdnjs.cloudflare.com/") for url in offline), offline
 
 
 FILES_CELL = (

@@ -3,14 +3,20 @@ runtime reads is tested in js/test/page.test.js, the pages themselves in test_ho
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import logging
 import re
+import sys
+from pathlib import Path
 
+import nbformat
 import pytest
 import traitlets
 
 import esmwidget
-from esmwidget._pages.nbconvert import foreign_views
+from esmwidget._pages.nbconvert import OfflineHTMLExporter, foreign_views
 
 ESM = "export default { render({ model, el }) { el.textContent = model.get('label'); } }"
 LONG_ESM = ESM + "\n// " + "padding " * 30
@@ -150,3 +156,49 @@ def test_the_nbconvert_page_adds_the_html_manager_only_for_other_widgets(models,
         "cells": [{"cell_type": "code", "outputs": [view_output(mid) for mid in models]}],
     }
     assert foreign_views(nb) is expected
+
+
+def test_the_nbconvert_page_carries_files_from_the_notebooks_folder_and_names_what_it_cannot(
+    tmp_path: Path,
+):
+    # A class in a module beside the notebook is found as the kernel found it; one defined in
+    # the notebook cannot be, and the exporter's log says which files stay behind.
+    refs = 'export default { render() { fetch(new URL("./t.json", import.meta.url)); } };'
+    (tmp_path / "nbfiles_here").mkdir()
+    (tmp_path / "nbfiles_here" / "w.js").write_text(refs)
+    (tmp_path / "nbfiles_here" / "t.json").write_text('{"x": 1}')
+    (tmp_path / "nbfiles_here" / "__init__.py").write_text(
+        "import pathlib, esmwidget\n"
+        "class W(esmwidget.AnyWidget):\n"
+        "    _esm = pathlib.Path(__file__).parent / 'w.js'\n"
+    )
+    state = {
+        mid: {
+            "model_name": "AnyModel",
+            "model_module": "esmwidget",
+            "model_module_version": "*",
+            "state": {"_esm": refs, "_anywidget_id": class_id},
+        }
+        for mid, class_id in (("a", "nbfiles_here.W"), ("b", "__main__.Inline"))
+    }
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            outputs=[{**view_output(mid), "metadata": {}} for mid in ("a", "b")]
+        )
+    ]
+    exporter = OfflineHTMLExporter()
+    logged = io.StringIO()
+    exporter.log.addHandler(logging.StreamHandler(logged))
+    body, _ = exporter.from_notebook_node(nb, {"metadata": {"path": str(tmp_path)}})
+    assert str(tmp_path) not in sys.path  # the notebook's folder was searched only meanwhile
+    files = json.loads(
+        body.split('<script type="application/vnd.esmwidget.files+json">')[1]
+        .split("</script>")[0]
+        .replace("\\u003c", "<")
+    )
+    (digest,) = files["classes"]["nbfiles_here.W"].values()
+    assert base64.b64decode(files["files"][digest]["data"]) == b'{"x": 1}'
+    assert "__main__.Inline" not in files["classes"]
+    assert "__main__.Inline's module loads t.json beside it" in logged.getvalue()

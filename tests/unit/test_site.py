@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from esmwidget._pages.site import Site, rewrite
 
 ESM = "export default { render({ el }) { el.textContent = 'hi'; } };"
@@ -122,3 +124,60 @@ def test_pages_of_other_widgets_only_are_left_alone(tmp_path: Path):
     html = page({"b": model("IntSliderModel", "@jupyter-widgets/controls")})
     assert rewrite(html, Site(tmp_path), "a.html").html == html
     assert not (tmp_path / "_static").exists()
+
+
+FILES_ESM = (
+    'export default { async render({ el }) { const url = new URL("./data/t.json", '
+    "import.meta.url); el.textContent = (await (await fetch(url)).json()).x; } };"
+)
+
+
+@pytest.fixture
+def widget_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An importable package whose widget's module names `data/t.json` beside it."""
+    folder = tmp_path / "pkgs" / "sitefiles_pkg"
+    (folder / "data").mkdir(parents=True)
+    (folder / "widget.js").write_text(FILES_ESM)
+    (folder / "data" / "t.json").write_text('{"x": 7}')
+    (folder / "other.bin").write_bytes(b"not named")
+    (folder / "__init__.py").write_text(
+        "import pathlib, esmwidget\n"
+        "class Files(esmwidget.AnyWidget):\n"
+        "    _esm = pathlib.Path(__file__).parent / 'widget.js'\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "pkgs"))
+    return folder
+
+
+def test_a_classes_files_go_beside_its_module_in_one_folder(tmp_path: Path, widget_package: Path):
+    site = Site(tmp_path / "site")
+    models = {"a": model(_esm=FILES_ESM, _anywidget_id="sitefiles_pkg.Files")}
+    result = rewrite(page(models), site, "guide/a.html")
+    url = state_of(result.html)["a"]["state"]["_esm"]["esmwidget_url"]
+    assert url.startswith("../_static/esmwidget/files-")
+    module = tmp_path / "site" / url.removeprefix("../")
+    assert module.read_text() == FILES_ESM
+    # The module's relative URL names the file the site holds beside it; nothing else is there.
+    assert (module.parent / "data" / "t.json").read_text() == '{"x": 7}'
+    assert sorted(p.name for p in module.parent.rglob("*") if p.is_file()) == [
+        module.name,
+        "t.json",
+    ]
+    assert result.missed == ()
+
+
+def test_a_class_defined_in_a_notebook_leaves_its_files_behind_and_says_so(tmp_path: Path):
+    models = {"a": model(_esm=FILES_ESM, _anywidget_id="__main__.Files")}
+    result = rewrite(page(models), Site(tmp_path), "a.html")
+    (line,) = result.missed
+    assert "__main__.Files's module loads data/t.json beside it" in line
+    assert "defined in the notebook itself" in line
+    assert "Define the widget class in a module" in line
+    # The widget still renders from its site file; only the files are missing.
+    assert state_of(result.html)["a"]["state"]["_esm"]["esmwidget_url"].endswith(".js")
+
+
+def test_an_unimportable_class_is_named_with_the_reason(tmp_path: Path):
+    models = {"a": model(_esm=FILES_ESM, _anywidget_id="no_such_module_here.Files")}
+    (line,) = rewrite(page(models), Site(tmp_path), "a.html").missed
+    assert "no module of 'no_such_module_here.Files' can be imported here" in line

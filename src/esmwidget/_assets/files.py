@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-__all__ = ["FileError", "Files", "files_for", "media_type", "read_offered", "referenced"]
+__all__ = [
+    "FileError",
+    "Files",
+    "files_for",
+    "media_type",
+    "names_in",
+    "read_offered",
+    "referenced",
+]
 
 # What the loader rewrites (js/src/files.js REFERENCE and CSS_REFERENCE; tests/unit/test_wire.py
 # checks that both sides have the same patterns): a module's `new URL("./x", import.meta.url)`,
@@ -181,7 +189,7 @@ def referenced(files: Files, esm: str, css: str = "") -> dict[str, tuple[bytes, 
     to load them, as it does with a kernel.
     """
     found: dict[str, tuple[bytes, str]] = {}
-    pending = [*_names(esm, REFERENCE, ""), *_names(css, CSS_REFERENCE, "")]
+    pending = [*names_in(esm, REFERENCE, ""), *names_in(css, CSS_REFERENCE, "")]
     while pending:
         path = pending.pop()
         if path in found:
@@ -194,11 +202,11 @@ def referenced(files: Files, esm: str, css: str = "") -> dict[str, tuple[bytes, 
         if media == "text/javascript":
             folder = path.rpartition("/")[0]
             base = f"{folder}/" if folder else ""
-            pending += _names(data.decode("utf-8", "replace"), REFERENCE, base)
+            pending += names_in(data.decode("utf-8", "replace"), REFERENCE, base)
     return found
 
 
-def _names(text: str, pattern: str, base: str) -> Iterator[str]:
+def names_in(text: str, pattern: str, base: str = "") -> Iterator[str]:
     """The relative paths `text` names with `pattern`, joined to `base` as the loader joins them."""
     for match in re.finditer(pattern, text):
         reference = match.group(2)

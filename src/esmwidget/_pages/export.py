@@ -5,18 +5,16 @@ Loader, modules, styles and state are inlined, and each long `_esm`/`_css` is sa
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .._assets.files import referenced
 from .._sync import registry as _registry
 from .._wire.protocol import REFERENCE_PREFIX
 from .._wire.saved_state import manager_state
+from .carried import Carried
 from .page import document, renders, view_tag
 
 __all__ = ["export_html", "to_html"]
@@ -61,28 +59,20 @@ def page_files(states: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     ``{"classes": {class id: {path: digest}}, "files": {digest: {"type", "data" (base64)}}}``;
     None when no widget names any (docs/front-end.md, "Files beside the module").
     """
-    classes: dict[str, dict[str, str]] = {}
-    stored: dict[str, dict[str, str]] = {}
+    carried = Carried()
     for model_id, state in states.items():
         owner = _registry.get(model_id)
         files_of = getattr(owner, "_esmwidget_files", None)
         files = files_of() if callable(files_of) else None
-        class_id = state.get("_anywidget_id")
-        if files is None or not isinstance(class_id, str) or class_id in classes:
-            continue
-        esm, css = state.get("_esm"), state.get("_css")
-        found = referenced(
-            files, esm if isinstance(esm, str) else "", css if isinstance(css, str) else ""
-        )
-        paths: dict[str, str] = {}
-        for path, (data, media) in found.items():
-            digest = hashlib.sha256(data).hexdigest()
-            paths[path] = digest
-            if digest not in stored:
-                stored[digest] = {"type": media, "data": base64.b64encode(data).decode()}
-        if paths:
-            classes[class_id] = paths
-    return {"classes": classes, "files": stored} if classes else None
+        class_id, esm, css = (state.get(key) for key in ("_anywidget_id", "_esm", "_css"))
+        if files is not None and isinstance(class_id, str):
+            carried.add(
+                class_id,
+                files,
+                esm if isinstance(esm, str) else "",
+                css if isinstance(css, str) else "",
+            )
+    return carried.inline()
 
 
 def export_html(path: str | os.PathLike[str], *widgets: Any, title: str | None = None) -> Path:

@@ -14,7 +14,8 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
 from .._wire.protocol import STATE_MIME_TYPE, VIEW_MIME_TYPE
-from .page import renders, runtime_tag
+from .carried import Carried
+from .page import FILES_MIME_TYPE, json_tag, renders, runtime_tag
 
 __all__ = ["OfflineHTMLExporter", "foreign_views"]
 
@@ -43,6 +44,25 @@ class OfflineHTMLExporter(HTMLExporter):
         resources = super()._init_resources(resources)  # type: ignore[no-untyped-call]
         resources["esmwidget_runtime"] = runtime_tag()
         return resources
+
+    def _preprocess(self, nb: Any, resources: Any) -> Any:
+        """The notebook as run (``--execute`` runs it here), and the files its widgets name.
+
+        A widget class is found from its saved ``module.Class`` name, with the notebook's folder
+        searched as its kernel's was; a class defined in the notebook cannot be, and the log says
+        which files stay behind.
+        """
+        nb, resources = super()._preprocess(nb, resources)  # type: ignore[no-untyped-call]
+        folder = (resources.get("metadata") or {}).get("path") or None
+        state = nb.get("metadata", {}).get("widgets", {}).get(STATE_MIME_TYPE, {}).get("state")
+        carried = Carried()
+        if isinstance(state, dict):
+            carried.add_saved(state, Path(folder) if folder else None)
+        for line in carried.missed:
+            self.log.warning("esmwidget: %s", line)
+        files = carried.inline()
+        resources["esmwidget_files"] = "" if files is None else json_tag(FILES_MIME_TYPE, files)
+        return nb, resources
 
 
 def foreign_views(nb: Any) -> bool:

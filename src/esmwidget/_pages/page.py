@@ -17,7 +17,7 @@ from .._wire.protocol import MODEL_NAME, MODULE_NAME, STATE_MIME_TYPE, VIEW_MIME
 # The widgets' own files in a page with no kernel (js/src/page/index.js reads them).
 FILES_MIME_TYPE = "application/vnd.esmwidget.files+json"
 
-__all__ = ["document", "json_tag", "renders", "runtime_tag", "view_tag"]
+__all__ = ["FILES_MIME_TYPE", "document", "json_tag", "renders", "runtime_tag", "view_tag"]
 
 # Model modules whose `AnyModel` runs an `_esm` in the page (anywidget's saved state works too);
 # js/src/page/index.js renders the same ones.

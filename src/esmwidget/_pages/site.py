@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .._wire.protocol import SAME_AS
+from .carried import Carried, saved_text
 
 __all__ = ["SITE_FILE", "STATIC_FOLDER", "PageResult", "Site", "rewrite"]
 
@@ -43,6 +43,8 @@ _REQUIRE = re.compile(r"/require(?:\.min)?\.js(?:\?.*)?$")
 _OWN_MODULES = ("esmwidget", "anywidget")
 _LINKS = ("LinkModel", "DirectionalLinkModel")
 _RUNTIME = "page.js"
+# How a module and a stylesheet are named in the folder of their files.
+_BESIDE = {"_esm": "module-", "_css": "style-"}
 
 
 @dataclass
@@ -53,17 +55,34 @@ class Site:
     written: set[str] = field(default_factory=set)
     runtime_path: str | None = None
 
-    def file(self, text: str, suffix: str, prefix: str = "") -> str:
-        """Write `text` under the site's esmwidget folder by its hash; return its site path."""
+    def file(self, text: str, suffix: str, prefix: str = "", folder: str = STATIC_FOLDER) -> str:
+        """Write `text` in `folder` by its hash; return its site path."""
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-        name = f"{STATIC_FOLDER}/{prefix}{digest}{suffix}"
+        return self.put(f"{folder}/{prefix}{digest}{suffix}", text.encode("utf-8"))
+
+    def put(self, name: str, data: bytes) -> str:
+        """Write `data` at the site path `name` (once per build); return `name`."""
         if name not in self.written:
             target = self.root / name
             if not target.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
+                target.write_bytes(data)
             self.written.add(name)
         return name
+
+    def files_folder(self, carried: Carried, class_id: str) -> str:
+        """A folder holding a widget class's files at their paths, named by their contents.
+
+        The class's module and stylesheet go in it too, so each URL relative to them (a module's
+        `import.meta.url`, a stylesheet's `url()`) names the file beside it, served by the site
+        as any file is: the browser asks for it only when a module does.
+        """
+        paths = carried.classes[class_id]
+        digest = hashlib.sha256(json.dumps(sorted(paths.items())).encode()).hexdigest()[:20]
+        folder = f"{STATIC_FOLDER}/files-{digest}"
+        for path, file_digest in paths.items():
+            self.put(f"{folder}/{path}", carried.files[file_digest][1])
+        return folder
 
     def runtime(self) -> str:
         """The page runtime's site path (read and written once per site)."""
@@ -75,11 +94,15 @@ class Site:
 
 @dataclass(frozen=True)
 class PageResult:
-    """A rewritten page, how many esmwidget widgets it holds, and its views with no state."""
+    """A rewritten page, how many esmwidget widgets it holds, and its views with no state.
+
+    `missed` says, per widget class, why files its module names could not come along.
+    """
 
     html: str
     widgets: int
     views_without_state: int
+    missed: tuple[str, ...] = ()
 
 
 def rewrite(html: str, site: Site, page_path: str) -> PageResult:
@@ -99,16 +122,25 @@ def rewrite(html: str, site: Site, page_path: str) -> PageResult:
     own = [entry for entry in models.values() if _is_own(entry)]
     if not own:
         return PageResult(html, 0, 0)
-    # Every text first (one model may name another's text), then the site files in their place.
+    # The files modules name and every text first (one model may name another's text), then the
+    # site files in their place.
+    carried = Carried()
+    carried.add_saved(models)
     texts = [
-        (entry["state"], key, suffix, _text(models, entry["state"].get(key), key))
+        (entry["state"], key, suffix, saved_text(models, entry["state"], key))
         for entry in own
         if isinstance(entry.get("state"), dict)
         for key, suffix in (("_esm", ".js"), ("_css", ".css"))
     ]
+    folders = {class_id: site.files_folder(carried, class_id) for class_id in carried.classes}
     for state, key, suffix, text in texts:
         if isinstance(text, str) and text and not _URL.match(text):
-            state[key] = {SITE_FILE: up + site.file(text, suffix)}
+            folder = folders.get(state.get("_anywidget_id"))
+            if folder is None:
+                state[key] = {SITE_FILE: up + site.file(text, suffix)}
+            else:  # beside its files, named apart from them
+                name = site.file(text, suffix, prefix=_BESIDE[key], folder=folder)
+                state[key] = {SITE_FILE: up + name}
     body = json.dumps(document).replace("</", "<\\/")
     html = html[: match.start(2)] + body + html[match.end(2) :]
     if all(_is_own(entry) or _is_link(entry) for entry in models.values()):
@@ -118,7 +150,7 @@ def rewrite(html: str, site: Site, page_path: str) -> PageResult:
         tag = f'<script src="{runtime}"></script>\n'
         at = html.rfind("</body>")
         html = html + tag if at < 0 else html[:at] + tag + html[at:]
-    return PageResult(html, len(own), 0)
+    return PageResult(html, len(own), 0, tuple(carried.missed))
 
 
 def _is_own(entry: Any) -> bool:
@@ -131,18 +163,6 @@ def _is_own(entry: Any) -> bool:
 
 def _is_link(entry: Any) -> bool:
     return isinstance(entry, dict) and entry.get("model_name") in _LINKS
-
-
-def _text(models: dict[str, Any], value: Any, key: str) -> Any:
-    """A saved `_esm`/`_css`: its text, following "same as" references JupyterLab saves."""
-    seen: set[str] = set()
-    while isinstance(value, dict) and isinstance(value.get(SAME_AS), str):
-        holder = value[SAME_AS]
-        if holder in seen or holder not in models:
-            return value
-        seen.add(holder)
-        value = (models[holder].get("state") or {}).get(key)
-    return value
 
 
 def _is_manager(text: str) -> bool:
