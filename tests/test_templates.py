@@ -43,6 +43,26 @@ ASSETS = {
     "react": ("my_widget/static/widget.js", "my_widget/static/widget.css"),
 }
 BUNDLED = {"typescript", "react"}
+# Where a project keeps a file its module loads beside it, and where the wheel holds it.
+ENGINE = {
+    "vanilla": ("src/my_widget/engine.wasm", "my_widget/engine.wasm"),
+    "typescript": ("public/engine.wasm", "my_widget/static/engine.wasm"),
+    "react": ("public/engine.wasm", "my_widget/static/engine.wasm"),
+}
+WASM_ADD = bytes.fromhex(
+    "0061736d0100000001070160027f7f017f030201000707010361646400000a09010700200020016a0b"
+)
+# Asks the installed widget for its engine as the page would, in the user's environment.
+ASK_ENGINE = """
+import pytest
+from esmwidget.testing import FrontEnd, install_fake_comms
+
+install_fake_comms(pytest.MonkeyPatch())
+import my_widget
+
+data, media = FrontEnd(my_widget.MyWidget()).file("engine.wasm")
+print(data.hex(), media)
+"""
 
 
 def listing(root: Path) -> str:
@@ -267,6 +287,9 @@ def test_a_generated_project_builds_installs_and_passes_its_tests(
 ) -> None:
     template, root = project.template, project.root
     assert project.files == (SNAPSHOTS / f"{template}.txt").read_text(encoding="utf-8")
+    source, carried = ENGINE[template]  # a file the module would load beside it
+    (root / source).parent.mkdir(parents=True, exist_ok=True)
+    (root / source).write_bytes(WASM_ADD)
 
     dist = tmp_path / "dist"
     pip(envs.author, "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(root))
@@ -278,12 +301,15 @@ def test_a_generated_project_builds_installs_and_passes_its_tests(
         assert b"count" in zipped.read(module)
         assert b".my_widget" in zipped.read(stylesheet)
         assert not any("node_modules" in n or n.startswith("js/") for n in names), sorted(names)
+        assert zipped.read(carried) == WASM_ADD
 
     pip(envs.user, "install", "--no-index", str(wheel))  # its dependency, esmwidget, is there
     code = f"import {NAME}; print({NAME}.{CLASS_NAME}(count=3).count, {NAME}.__file__)"
     count, location = run([envs.user.python, "-c", code], cwd=tmp_path).split()
     assert count == "3"
     assert "site-packages" in location  # the installed copy, not the project's source
+    answer = run([envs.user.python, "-c", ASK_ENGINE], cwd=tmp_path).split()
+    assert answer == [WASM_ADD.hex(), "application/wasm"]
 
     out = run([envs.user.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root)
     assert "4 passed" in out, out

@@ -31,6 +31,8 @@ from ._wire.protocol import (
     COMMAND_KIND,
     COMMAND_RESPONSE_KIND,
     CONTROL_TARGET_NAME,
+    FILE_KIND,
+    FILE_RESPONSE_KIND,
     REFUSED_KIND,
     Refusal,
 )
@@ -274,3 +276,29 @@ class FrontEnd:
                 return content.get("response"), reply_buffers
         msg_ = f"command {name!r} sent no reply"
         raise LookupError(msg_)
+
+    def file(self, path: str) -> tuple[bytes, str]:
+        """Ask for one of the widget's own files as the page does: ``(bytes, media type)``.
+
+        `path` is relative to the module's folder, as in ``new URL("./engine.wasm",
+        import.meta.url)``. What a packaged widget's tests use to check its wheel carries a file.
+
+        Raises
+        ------
+        FileNotFoundError
+            If the widget refused the request or has no such file; the message is the widget's.
+        """
+        request_id = uuid.uuid4().hex
+        before = len(self.custom)
+        self.send({"kind": FILE_KIND, "id": request_id, "path": path})
+        for content, reply_buffers in self.custom[before:]:
+            if (
+                isinstance(content, dict)
+                and content.get("kind") == FILE_RESPONSE_KIND
+                and content.get("id") == request_id
+            ):
+                if "error" in content:
+                    raise FileNotFoundError(content["error"]["message"])
+                return bytes(reply_buffers[0]), str(content["type"])
+        msg = f"the widget sent no answer for the file {path!r}"
+        raise FileNotFoundError(msg)

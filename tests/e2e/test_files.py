@@ -5,6 +5,7 @@ the files go to the page once for two widgets, and nothing outside the folder ev
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import zlib
@@ -18,7 +19,7 @@ import esmwidget
 
 from .classic import ClassicNotebook
 from .conftest import abort_requests
-from .notebook import Notebook
+from .notebook import KERNEL_TIMEOUT, TIMEOUT, Notebook, code_cell, notebook_json
 from .server import JupyterServer
 from .test_hosts_static import execute_to_html
 
@@ -222,6 +223,25 @@ def test_the_same_widget_in_the_classic_notebook(
         )
     finally:
         jupyter_server.shutdown_kernels_for("classic-files.ipynb")
+
+
+def test_the_same_widget_in_voila(
+    page: Page, jupyter_server: JupyterServer, tmp_path: Path
+) -> None:
+    folder = widget_folder(tmp_path)
+    name = "voila-files.ipynb"
+    cell = FILES_CELL.format(js=str(folder / "widget.js"), css=str(folder / "widget.css"))
+    (Path(jupyter_server.root) / name).write_text(json.dumps(notebook_json([code_cell(cell)])))
+    try:
+        page.goto(jupyter_server.page_url(f"/voila/render/{name}"), timeout=TIMEOUT)
+        expect(page.locator(".files-out")).to_have_text(
+            "3 5 worker-3 1 refused", timeout=KERNEL_TIMEOUT
+        )
+        expect(page.locator(".files-box")).to_have_css(
+            "background-image", re.compile(r'^url\("blob:')
+        )
+    finally:
+        jupyter_server.shutdown_kernels_for(name)
 
 
 DATA_WIDGET_JS = """export default {

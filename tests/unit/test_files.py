@@ -159,3 +159,16 @@ def test_files_follow_the_class_hierarchy(comms, folder):
 
     assert request(FrontEnd(Child()), "data/blob.bin")[1] == [b"\x07"]
     assert request(FrontEnd(FromFolder()), "data/table.json")[1] == [b'{"rows": 3}']
+
+
+def test_the_testing_front_end_asks_for_a_file_as_the_page_does(comms, folder):
+    class W(esmwidget.AnyWidget):
+        _esm = folder / "widget.js"
+
+    page = FrontEnd(W())
+    assert page.file("engine.wasm") == (WASM_ADD, "application/wasm")
+    assert page.file("./data/table.json") == (b'{"rows": 3}', "application/json")
+    with pytest.raises(FileNotFoundError, match="leads outside"):
+        page.file("../secret.txt")
+    with pytest.raises(FileNotFoundError, match=r"no file 'missing\.bin'"):
+        page.file("missing.bin")
