@@ -80,7 +80,7 @@ export class FileRequests {
 	async #fetch(path) {
 		const answer = await this.#ask(path);
 		if (!answer) return null;
-		if (!MODULE_FILE.test(path)) return blob_url(answer.data, answer.type);
+		if (!MODULE_FILE.test(path)) return held_url(answer.data, answer.type);
 		const text = new TextDecoder().decode(answer.data);
 		const resolved = await with_files(text, folder_of(path), (name) => this.url(name));
 		return blob_url(new TextEncoder().encode(resolved), answer.type);
@@ -133,10 +133,13 @@ export class FileRequests {
 	 */
 	forget(paths) {
 		const prefix = `${this.id()}\n`;
-		for (const key of [...asked.keys()]) {
+		for (const [key, found] of [...asked]) {
 			if (!key.startsWith(prefix)) continue;
 			const path = key.slice(prefix.length);
-			if (paths.includes(path) || MODULE_FILE.test(path)) asked.delete(key);
+			if (paths.includes(path) || MODULE_FILE.test(path)) {
+				asked.delete(key);
+				found.then((url) => url !== null && held.delete(url));
+			}
 		}
 		versions.set(this.id(), (versions.get(this.id()) ?? 0) + 1);
 	}
@@ -264,6 +267,59 @@ function blob_url(data, type) {
 	let text = "";
 	for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
 	return `data:${type};base64,${btoa(text)}`;
+}
+
+/**
+ * The bytes of the files this page was given, by the Blob URL made for each. A module's `fetch`
+ * of one is answered from these bytes: reading a large Blob back through its URL goes through the
+ * browser's blob store and took about as long again as the file's whole trip from the kernel
+ * (docs/performance.md, "Files beside the module"). Workers, images, fonts and stylesheets load
+ * the Blob URL itself.
+ *
+ * @type {Map<string, { data: DataView, type: string }>}
+ */
+const held = new Map();
+/** @type {typeof fetch | null} */
+let page_fetch = null;
+
+/**
+ * A URL serving `data` as `type` (as `blob_url`), whose `fetch` in this page is served from
+ * memory.
+ *
+ * @param {DataView} data
+ * @param {string} type
+ */
+function held_url(data, type) {
+	const url = blob_url(data, type);
+	if (!url.startsWith("blob:")) return url;
+	held.set(url, { data, type });
+	if (page_fetch === null) {
+		page_fetch = globalThis.fetch;
+		globalThis.fetch = fetch_held;
+	}
+	return url;
+}
+
+/**
+ * `fetch`, except that a plain GET of a held file's URL is answered from its bytes (each answer
+ * has its own copy). Every other request goes to the page's own `fetch`, untouched.
+ *
+ * @param {RequestInfo | URL} input
+ * @param {RequestInit} [init]
+ * @returns {Promise<Response>}
+ */
+export function fetch_held(input, init) {
+	const url = typeof input === "string" ? input : input instanceof URL ? input.href : null;
+	const file = url === null ? undefined : held.get(url);
+	const method = (init?.method ?? "GET").toUpperCase();
+	if (!file || method !== "GET") {
+		return /** @type {typeof fetch} */ (page_fetch).call(globalThis, input, init);
+	}
+	if (init?.signal?.aborted) return Promise.reject(init.signal.reason);
+	const headers = { "Content-Type": file.type, "Content-Length": String(file.data.byteLength) };
+	return Promise.resolve(
+		new Response(/** @type {BodyInit} */ (/** @type {unknown} */ (file.data)), { status: 200, headers }),
+	);
 }
 
 /** A URL whose every load fails, as a missing file's would. */

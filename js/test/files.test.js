@@ -174,3 +174,25 @@ test("hot reload: files the kernel says changed are asked for again and the modu
 	await until(() => expect(view.el.textContent).toBe("v2 2"));
 	expect(served).toEqual(["a.txt", "a.txt"]);
 });
+
+test("a module's fetch of its file is answered from the bytes the page holds, each time a copy", async () => {
+	const esm = `// ${crypto.randomUUID()}
+	export default { async render({ el }) {
+		const url = new URL("./table.bin", import.meta.url);
+		const response = await fetch(url);
+		el.dataset.url = url.href;
+		el.textContent = response.headers.get("Content-Type") + " " + new Uint8Array(await response.arrayBuffer()).join(",");
+	} };`;
+	const { model, comm } = await open_widget(t.manager, { _esm: esm, _anywidget_id: `files.${crypto.randomUUID()}` });
+	serve(comm, { "table.bin": ["application/octet-stream", new Uint8Array([1, 2, 3])] });
+	const view = await display(t.manager, model);
+	await until(() => expect(view.el.textContent).toBe("application/octet-stream 1,2,3"));
+	const url = String(view.el.dataset.url);
+	// Not read back through the Blob: with its URL revoked, a GET still gets the bytes.
+	URL.revokeObjectURL(url);
+	const first = new Uint8Array(await (await fetch(url)).arrayBuffer());
+	first[0] = 9;
+	expect([...new Uint8Array(await (await fetch(new URL(url))).arrayBuffer())]).toEqual([1, 2, 3]);
+	// Anything else goes to the page's own fetch, which knows nothing of a revoked Blob.
+	await expect(fetch(url, { method: "POST" })).rejects.toThrow(TypeError);
+});
