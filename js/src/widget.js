@@ -192,6 +192,16 @@ export class AnyView extends DOMWidgetView {
 		mounts.set(this, runtime(this.model).mount(this.el));
 	}
 
+	/**
+	 * `tooltip` (Python's `w.tooltip`) is the element's title. The base class shows it only when
+	 * the model has an empty `description`, which an esmwidget model does not have at all.
+	 */
+	updateTooltip() {
+		const title = this.model.get("tooltip");
+		if (title) this.el.setAttribute("title", title);
+		else this.el.removeAttribute("title");
+	}
+
 	remove() {
 		const mount = mounts.get(this);
 		if (mount) {

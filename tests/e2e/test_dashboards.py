@@ -6,11 +6,13 @@ framework draws), and a button the framework draws sets the count from Python.
 
 - Panel: ``pn.panel(counter)`` (its IPyWidget pane, through ipywidgets_bokeh, which loads
   esmwidget's npm package from unpkg: the local CDN answers).
-- shinywidgets: ``render_widget`` returns ``ipywidgets.Box([counter])``: shinywidgets draws only
-  ipywidgets DOM widgets, and the Box is the bridge (docs/ipywidgets.md). The loader comes from
-  the environment's nbextension.
-- Solara: a plain ipywidgets page, ``ipywidgets.VBox([counter, ...])``. Solara's server fetches
-  its own front end from jsDelivr; the local CDN serves it from the npm registry.
+- shinywidgets: ``render_widget`` returns the counter itself (with ipywidgets imported, an
+  esmwidget widget is a DOM widget to shinywidgets), and ``reactive_read`` follows its count. The
+  loader comes from the environment's nbextension.
+- Solara: a plain ipywidgets page, ``ipywidgets.VBox([counter, ...])``, and a page of Solara
+  components that take the counter as a child (``solara.Column(children=[counter, ...])``).
+  Solara's server fetches its own front end from jsDelivr; the local CDN serves it from the npm
+  registry.
 """
 
 from __future__ import annotations
@@ -52,7 +54,6 @@ pn.Column(pn.panel(counter), said, setter).servable()
 """,
     "shiny": COUNTER
     + """
-import ipywidgets
 from shiny import App, reactive, render, ui
 from shinywidgets import output_widget, reactive_read, render_widget
 
@@ -66,7 +67,7 @@ def server(input, output, session):
 
     @render_widget
     def box():
-        return ipywidgets.Box([counter])
+        return counter
 
     @render.text
     def said():
@@ -91,6 +92,32 @@ setter = ipywidgets.Button(description="set from python")
 setter.on_click(lambda button: setattr(counter, "count", 50))
 page = ipywidgets.VBox([counter, said, setter])
 """,
+    "solara-components": COUNTER
+    + """
+import solara
+
+
+@solara.component
+def Page():
+    counter = solara.use_memo(Counter, [])
+    count, set_count = solara.use_state(0)
+
+    def follow():
+        def changed(change):
+            set_count(change["new"])
+
+        counter.observe(changed, "count")
+        return lambda: counter.unobserve(changed, "count")
+
+    solara.use_effect(follow, [counter])
+    solara.Column(
+        children=[
+            counter,  # the widget itself, no Box around it
+            solara.Text(f"python saw {count}"),
+            solara.Button("set from python", on_click=lambda: setattr(counter, "count", 50)),
+        ]
+    )
+""",
 }
 
 
@@ -103,6 +130,7 @@ def command(framework: str, port: int) -> list[str]:
                 "--allow-websocket-origin", origin]  # fmt: skip
     if framework == "shiny":
         return [str(bin_dir / "shiny"), "run", "app.py", "--host", "127.0.0.1", *host]
+    # solara, either app
     return [str(bin_dir / "solara"), "run", "app.py", "--host", "127.0.0.1", *host, "--no-open"]
 
 

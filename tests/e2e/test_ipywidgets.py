@@ -6,6 +6,7 @@ The kernel imports ipywidgets itself (esmwidget never does); these cells are wha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -162,3 +163,39 @@ def test_what_never_needed_adapting_still_works(open_notebook: OpenNotebook) -> 
     nudge(cell.output.locator(".widget-slider"), 1)
     expect(shown.nth(0)).to_have_text("count is 50")
     expect(shown.nth(1)).to_have_text("count is 5")
+
+
+def test_layout_classes_and_tooltip_as_on_an_ipywidgets_widget(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(
+        "import ipywidgets\n" + sources.COUNTER_CLASS + "w = Counter(layout=ipywidgets.Layout("
+        "width='300px', border='3px solid rgb(255, 0, 0)'), tooltip='clicks so far')\n"
+        "w.add_class('tall-counter')\n"
+        "w"
+    )
+    view = cell.output.locator("button.counter").locator("xpath=..")  # the view's element
+    expect(view).to_have_css("width", "300px")
+    expect(view).to_have_css("border-top-color", "rgb(255, 0, 0)")
+    expect(view).to_have_class(re.compile(r"\btall-counter\b"))
+    expect(view).to_have_attribute("title", "clicks so far")
+    nb.run("w.layout.width = '420px'\nw.remove_class('tall-counter')")  # live changes
+    expect(view).to_have_css("width", "420px")
+    expect(view).not_to_have_class(re.compile(r"\btall-counter\b"))
+    # A widget that never used them opened one comm and set nothing.
+    assert nb.py("len([c for c in [Counter()] if c.keys[-1] == 'count'])") == "1"
+
+
+def test_app_layout_places_the_widget_directly(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(
+        "import ipywidgets\n" + sources.COUNTER_CLASS + "w = Counter()\n"
+        "app = ipywidgets.AppLayout(header=ipywidgets.Label('the header'), center=w)\n"
+        "app"
+    )
+    button = cell.output.locator(".widget-gridbox button.counter")
+    expect(button).to_have_text("count is 0")
+    expect(button.locator("xpath=..")).to_have_css("grid-area", "center")
+    button.click()
+    button.click()
+    expect(button).to_have_text("count is 2")
+    assert nb.py("w.count") == "2"

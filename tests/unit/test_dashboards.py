@@ -55,43 +55,60 @@ def test_panel_shows_the_widget_itself_in_its_ipywidget_pane():
     assert out == ["IPyWidget", True, "AnyModel", 3]
 
 
-def test_shinywidgets_renders_the_widget_inside_an_ipywidgets_box():
+def test_shinywidgets_takes_the_widget_itself():
     needs("shinywidgets")
     out = run(
         """
-        import ipywidgets
-        box = ipywidgets.Box([counter])  # before shinywidgets, which wants a session for widgets
+        import ipywidgets  # adapted: the widget is a DOM widget to shinywidgets' check
+        counter.layout  # made before shinywidgets, which wants a session for new widgets
         from shinywidgets._as_widget import as_widget
-        try:
-            as_widget(counter)  # shinywidgets draws ipywidgets DOM widgets only
-            refused = None
-        except TypeError as error:
-            refused = str(error)[:40]
-        print(json.dumps([as_widget(box) is box, box.get_state("children")["children"], refused]))
+        from shinywidgets._render_widget_base import set_layout_defaults
+        widget = as_widget(counter)
+        # What render_widget does with the widget it is given: it reads its layout.
+        _, fill = set_layout_defaults(widget)
+        print(json.dumps([widget is counter, fill,
+                          counter.get_state("layout")["layout"].startswith("IPY_MODEL_")]))
         """
     )
     assert out[0] is True
-    assert len(out[1]) == 1
-    assert out[1][0].startswith("IPY_MODEL_")
-    assert out[2].startswith("Don't know how to coerce")
+    assert out[1] is True  # no height set: the widget fills its output
+    assert out[2] is True
 
 
-def test_solara_renders_the_widget_in_its_components_through_a_box():
+def test_solara_components_take_the_widget_as_a_child():
     needs("solara")
     out = run(
         """
-        import ipywidgets, solara
+        import solara
 
         def widgets(w):
             yield w
             for child in getattr(w, "children", ()):
                 yield from widgets(child)
 
-        root, rc = solara.render(solara.Column(children=[ipywidgets.Box([counter])]))
-        print(json.dumps(any(w is counter for w in widgets(root))))
+        root, rc = solara.render(solara.Column(children=[counter]))
+        card, _ = solara.render(solara.Card("title", children=[counter]))
+        print(json.dumps([any(w is counter for w in widgets(root)),
+                          any(w is counter for w in widgets(card))]))
         """
     )
-    assert out is True
+    assert out == [True, True]
+
+
+def test_ipyleaflet_takes_the_widget_in_a_map_control():
+    needs("ipyleaflet")
+    out = run(
+        """
+        import ipyleaflet  # WidgetControl.widget is an Instance(DOMWidget) trait
+        control = ipyleaflet.WidgetControl(widget=counter, position="topright")
+        m = ipyleaflet.Map(center=(52, 5), zoom=4)
+        m.add(control)
+        reference = control.get_state("widget")["widget"]
+        print(json.dumps([control.widget is counter, control in m.controls,
+                          reference == "IPY_MODEL_" + counter.model_id]))
+        """
+    )
+    assert out == [True, True, True]
 
 
 def test_ipywidgets_embedding_saves_esmwidget_widgets_and_their_containers():

@@ -110,7 +110,7 @@ def test_what_is_still_refused_is_refused_with_ipywidgets_own_error(order):
         s = ipywidgets.IntSlider()
         for make in (lambda: ipywidgets.HBox([object()]),
                      lambda: ipywidgets.jslink((Counter(), "nope"), (s, "value")),
-                     lambda: ipywidgets.AppLayout(center=Counter())):  # AppLayout sets child.layout
+                     lambda: ipywidgets.AppLayout(center=Point())):  # no layout: not a DOM widget
             try:
                 make()
                 errors.append(None)
@@ -122,6 +122,74 @@ def test_what_is_still_refused_is_refused_with_ipywidgets_own_error(order):
     assert out[0].startswith("TraitError: The 'children' trait of a HBox instance")
     assert out[1].startswith("TypeError: No such trait: Counter.nope")
     assert out[2].startswith("TraitError: The 'center' trait of an AppLayout instance")
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_an_esmwidget_widget_is_an_ipywidgets_dom_widget_to_isinstance(order):
+    out = run(
+        order,
+        """
+        from ipywidgets.widgets.domwidget import DOMWidget
+        c = Counter()
+        print(json.dumps([isinstance(c, ipywidgets.Widget), isinstance(c, DOMWidget),
+                          isinstance(c, ipywidgets.Button), issubclass(Counter, ipywidgets.Widget),
+                          isinstance(Point(), DOMWidget),
+                          isinstance(ipywidgets.Button(), DOMWidget),
+                          isinstance(1, ipywidgets.Widget)]))
+        """,
+    )
+    assert out == [True, True, False, False, False, True, False]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_layout_templates_place_it_directly(order):
+    out = run(
+        order,
+        """
+        a, b, c = Counter(), Counter(), Counter()
+        app = ipywidgets.AppLayout(header=a, center=b)
+        grid = ipywidgets.GridspecLayout(2, 2)
+        grid[0, :] = c
+        two = ipywidgets.TwoByTwoLayout(top_left=Counter(), bottom_right=Counter())
+        print(json.dumps([
+            app.get_state("children")["children"] == ["IPY_MODEL_" + a.model_id,
+                                                      "IPY_MODEL_" + b.model_id],
+            b.layout.grid_area, c.layout.grid_area is not None,
+            [w.layout.grid_area for w in two.children],
+            b.get_state("layout")["layout"] == "IPY_MODEL_" + b.layout.model_id,
+        ]))
+        """,
+    )
+    assert out[0] is True
+    assert out[1] == "center"
+    assert out[2] is True
+    assert out[3] == ["top-left", "bottom-right"]
+    assert out[4] is True
+
+
+def test_an_instancecheck_installed_before_still_runs_first():
+    # Another library may have wrapped traitlets' check already: both answer.
+    script = textwrap.dedent(
+        """
+        import json, traitlets
+        from traitlets.traitlets import MetaHasTraits
+        class Marked: pass
+        def theirs(cls, instance):
+            return isinstance(instance, Marked) or type.__instancecheck__(cls, instance)
+        MetaHasTraits.__instancecheck__ = theirs
+        import esmwidget, ipywidgets
+        class Counter(esmwidget.AnyWidget):
+            _esm = "export default {}"
+        print(json.dumps([isinstance(Marked(), ipywidgets.Widget),
+                          isinstance(Counter(), ipywidgets.DOMWidget),
+                          isinstance(object(), ipywidgets.Widget)]))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [True, True, False]
 
 
 def test_a_reference_from_the_front_end_resolves_to_the_esmwidget_widget():

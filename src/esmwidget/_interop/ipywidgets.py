@@ -2,8 +2,14 @@
 
 esmwidget never imports ipywidgets. When the user's code does (before or after esmwidget, in any
 cell), ipywidgets is adapted right after its ``widgets/widget.py`` runs, before its containers are
-defined. Three of its checks are widened; nothing else changes (docs/ipywidgets.md):
+defined. Its checks are widened; nothing else changes (docs/ipywidgets.md):
 
+- ``isinstance(w, Widget)`` and ``isinstance(w, DOMWidget)`` are true for an esmwidget widget, so
+  every ``Instance(DOMWidget)`` trait takes it (ipyvue's children, which Solara's components use;
+  the areas of ``AppLayout``; ipyleaflet's ``WidgetControl``) and so does every library that
+  checks for a widget (shinywidgets). The widget has the `layout` and CSS classes they then use
+  (`_widgets/dom.py`). ``issubclass(AnyWidget, Widget)`` stays false: code that walks
+  ipywidgets' own classes or registry is not misled;
 - the children of every container (``Box`` and its subclasses: ``HBox``, ``VBox``, ``GridBox``,
   ``Tab``, ``Accordion``, ``Stack``, yours) and the ends of ``jslink``/``jsdlink`` also accept
   esmwidget widgets;
@@ -76,6 +82,7 @@ def adapt(module: types.ModuleType) -> None:
     if widget_class is None or getattr(widget_class, _MARK, False):
         return
     setattr(widget_class, _MARK, True)
+    _widen_isinstance(widget_class)
     _adapt_serialization(module, widget_class)
     _adapt_close_all(widget_class)
     _adapt_manager_state(widget_class)
@@ -91,6 +98,40 @@ def adapt(module: types.ModuleType) -> None:
         _widen_traits(cls, widget_class)
 
     widget_class.__init_subclass__ = classmethod(init_subclass)
+
+
+# -- isinstance ----------------------------------------------------------------------------
+
+_DOM_MODULE = "ipywidgets.widgets.domwidget"
+
+
+def _widen_isinstance(widget_class: type) -> None:
+    """``isinstance(w, Widget)`` and ``isinstance(w, DOMWidget)``: true for `AnyWidget`s too.
+
+    traitlets' metaclass is every HasTraits class's, so its check is wrapped in place: any
+    check installed before (another library's) still runs first, and only those two classes
+    answer differently. `DOMWidget` is defined after this runs; it is looked up when asked.
+    """
+    from .._widgets.widget import AnyWidget  # noqa: PLC0415
+
+    meta = traitlets.MetaHasTraits
+    if getattr(meta, _MARK, False):
+        return
+    earlier = meta.__dict__.get("__instancecheck__")
+    base_check = type.__instancecheck__
+    check = earlier if earlier is not None else base_check
+
+    def instancecheck(cls: type, instance: Any) -> bool:
+        if check(cls, instance):
+            return True
+        if cls is not widget_class:
+            dom = sys.modules.get(_DOM_MODULE)
+            if dom is None or cls is not getattr(dom, "DOMWidget", None):
+                return False
+        return base_check(AnyWidget, instance)
+
+    meta.__instancecheck__ = instancecheck  # type: ignore[method-assign]
+    setattr(meta, _MARK, True)
 
 
 # -- serialization -------------------------------------------------------------------------

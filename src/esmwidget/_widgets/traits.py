@@ -13,6 +13,7 @@ from traitlets.traitlets import MetaHasTraits
 from .._assets.assets import Asset, resolve_asset
 from .._assets.files import files_for
 from .._sync.commands import collect_commands
+from .dom import DOM_KEYS
 from .serialization import widget_serialization
 
 __all__ = ["AnyWidgetMeta", "AssetTrait", "WidgetTrait"]
@@ -69,8 +70,8 @@ def _refuse_hiding_traits(name: str, bases: tuple[type, ...], classdict: dict[st
     It would hide that member, and the widget would break far from the cause.
     """
     for key, value in classdict.items():
-        if not isinstance(value, traitlets.TraitType):
-            continue
+        if not isinstance(value, traitlets.TraitType) or key in DOM_KEYS:
+            continue  # a trait named `layout` or `tooltip` takes the place of the DOM key
         for base in bases:
             for klass in base.__mro__:
                 member = vars(klass).get(key)

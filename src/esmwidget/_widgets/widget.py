@@ -15,6 +15,7 @@ from .._sync.hosts import announce
 from .._sync.inbox import MsgCallback
 from .._sync.sync import Echo, Sync, not_synced
 from .._wire.protocol import IDENTITY, Refusal
+from .dom import DOM_KEYS, DomParts, dom_json
 from .traits import AnyWidgetMeta, AssetTrait
 
 if TYPE_CHECKING:
@@ -28,11 +29,14 @@ __all__ = ["AnyWidget"]
 logger = logging.getLogger("esmwidget")
 
 
-class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
+class AnyWidget(DomParts, traitlets.HasTraits, metaclass=AnyWidgetMeta):
     """Base class for widgets whose front end is an ES module.
 
     Subclass it, give `_esm` and optionally `_css`, and tag the traits to share with the browser
     with ``.tag(sync=True)``. Each instance opens exactly one comm when it is created.
+
+    Like an ipywidgets DOM widget it has `layout` (with ipywidgets installed), `add_class`,
+    `remove_class`, `tooltip` and `tabbable`; each is sent only once set.
 
     `_esm` / `_css` may be inline source, a `pathlib.Path`, a one-line file name ending in
     ``.js``/``.mjs``/``.css``, ``vfile:NAME`` (a ``%%vfile`` cell), or an http(s) URL. Files
@@ -82,11 +86,18 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
         self._esmwidget_link = Sync(
             self, label="?", subject=lambda: self, commands=self._esmwidget_commands
         )
+        self._esmwidget_dom = {}
         super().setup_instance(*args, **kwargs)
 
     def __init__(self, **kwargs: Any) -> None:
         link = self._esmwidget_link
+        # `layout=`, `tooltip=`...: set before the comm opens, so they go with the first state.
+        dom = {
+            key: kwargs.pop(key) for key in DOM_KEYS if key in kwargs and not self.has_trait(key)
+        }
         super().__init__(**kwargs)
+        for key, value in dom.items():
+            setattr(self, key, value)
         link.label = self._anywidget_id
         link.open(self._esmwidget_asset_sources())
         announce(self)
@@ -125,8 +136,8 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
 
     @property
     def keys(self) -> list[str]:
-        """Names of the synced traits, in a stable order."""
-        return list(_sync_keys(type(self)))
+        """Names of the synced traits, in a stable order, and the DOM keys set (`layout`...)."""
+        return [*_sync_keys(type(self)), *self._esmwidget_dom_keys()]
 
     # -- state ------------------------------------------------------------------------------
 
@@ -144,11 +155,14 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
             If a name is not a synced trait.
         """
         del drop_defaults
-        keys = _sync_keys(type(self)) if key is None else [key] if isinstance(key, str) else key
+        keys = self.keys if key is None else [key] if isinstance(key, str) else key
         state: dict[str, Any] = {}
         traits = self._traits
         for name in keys:
             trait = traits.get(name)
+            if trait is None and name in DOM_KEYS:
+                state[name] = dom_json(getattr(self, name), self)
+                continue
             if trait is None or not trait.metadata.get("sync"):
                 raise KeyError(self._esmwidget_not_synced(name, trait is None))
             to_json = trait.metadata.get("to_json")
@@ -341,7 +355,7 @@ class AnyWidget(traitlets.HasTraits, metaclass=AnyWidgetMeta):
     def _esmwidget_text_repr(self) -> str:
         # Cheap by design: scalar user traits only, cut short (anywidget #899).
         parts = []
-        for name in self.keys:
+        for name in _sync_keys(type(self)):
             if name.startswith("_"):
                 continue
             value = getattr(self, name)
