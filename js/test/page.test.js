@@ -167,3 +167,27 @@ test("a site's file reference becomes its URL over http, and a clear error from 
 		_esm: { esmwidget_url: "file:///site/_static/esmwidget/a.js" },
 	});
 });
+
+test("classes, tooltip and a saved Layout apply to the view's element, as ipywidgets' view does", async () => {
+	const layout = {
+		model_name: "LayoutModel",
+		model_module: "@jupyter-widgets/base",
+		model_module_version: "2.0.0",
+		state: { _model_name: "LayoutModel", width: "300px", grid_area: "center", border: null },
+	};
+	page(
+		{
+			a: esm_model({ _esm: COUNTER, count: 1, _dom_classes: ["card"], tooltip: "clicks", layout: "IPY_MODEL_l" }),
+			l: layout,
+		},
+		["a"],
+	);
+	await until(() => expect(document.querySelector("button")?.textContent).toBe("1"));
+	const el = /** @type {HTMLElement} */ (document.querySelector(".esmwidget-view"));
+	expect([el.classList.contains("card"), el.title, el.style.width, el.style.gridArea]).toEqual([
+		true,
+		"clicks",
+		"300px",
+		"center",
+	]);
+});

@@ -202,3 +202,14 @@ def test_the_nbconvert_page_carries_files_from_the_notebooks_folder_and_names_wh
     assert base64.b64decode(files["files"][digest]["data"]) == b'{"x": 1}'
     assert "__main__.Inline" not in files["classes"]
     assert "__main__.Inline's module loads t.json beside it" in logged.getvalue()
+
+
+def test_a_page_carries_the_layout_and_classes_a_widget_was_given(comms):
+    ipywidgets = pytest.importorskip("ipywidgets")
+    w = Label(label="x", layout=ipywidgets.Layout(width="300px"), tooltip="hi")
+    w.add_class("card")
+    state = saved_state(esmwidget.to_html(w))["state"]
+    mine = state[w.model_id]["state"]
+    assert (mine["tooltip"], mine["_dom_classes"]) == ("hi", ["card"])
+    layout = state[mine["layout"].removeprefix("IPY_MODEL_")]
+    assert (layout["model_name"], layout["state"]["width"]) == ("LayoutModel", "300px")

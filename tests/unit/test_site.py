@@ -181,3 +181,12 @@ def test_an_unimportable_class_is_named_with_the_reason(tmp_path: Path):
     models = {"a": model(_esm=FILES_ESM, _anywidget_id="no_such_module_here.Files")}
     (line,) = rewrite(page(models), Site(tmp_path), "a.html").missed
     assert "no module of 'no_such_module_here.Files' can be imported here" in line
+
+
+def test_a_widgets_saved_layout_needs_no_cdn_script(tmp_path: Path):
+    layout = model("LayoutModel", "@jupyter-widgets/base", width="300px")
+    result = rewrite(
+        page({"a": model(_esm=ESM, layout="IPY_MODEL_l"), "l": layout}), Site(tmp_path), "a.html"
+    )
+    assert "html-manager" not in result.html
+    assert state_of(result.html)["l"]["state"]["width"] == "300px"

@@ -3,6 +3,7 @@
 // ones nbconvert and ipywidgets' embedding write (widget-state+json v2, widget-view+json).
 /** @import { WidgetModel } from "@jupyter-widgets/base" */
 import { set_page_files } from "../files.js";
+import { IPY_MODEL } from "../messages.js";
 import { create_runtime, runtime_of } from "../runtime.js";
 import { is_reference, MissingAsset, SAME_AS, SHARED_KEYS, site_file, UnreachableAsset } from "../saved.js";
 import { link_models } from "./links.js";
@@ -103,8 +104,36 @@ function claim(view, manager) {
 	view.type = CLAIMED_MIME;
 	const el = view.ownerDocument.createElement("div");
 	el.className = "esmwidget-view";
+	dom_parts(el, model, manager);
 	view.before(el);
 	runtime.mount(el);
+}
+
+/**
+ * What ipywidgets' DOM widget view does with `_dom_classes`, `tooltip` and `layout` (Python's
+ * `w.add_class`, `w.tooltip`, `w.layout`; src/esmwidget/_widgets/dom.py), for a page with no
+ * kernel: the saved Layout's properties become the element's style, named as ipywidgets' layout
+ * view names them (`grid_area` is `grid-area`).
+ *
+ * @param {HTMLElement} el
+ * @param {StaticModel} model
+ * @param {StaticManager} manager
+ */
+export function dom_parts(el, model, manager) {
+	const classes = model.get("_dom_classes");
+	if (Array.isArray(classes)) el.classList.add(...classes.filter((name) => typeof name === "string" && name));
+	const tooltip = model.get("tooltip");
+	if (typeof tooltip === "string" && tooltip) el.title = tooltip;
+	const layout = model.get("layout");
+	const saved =
+		typeof layout === "string" && layout.startsWith(IPY_MODEL)
+			? manager.models.get(layout.slice(IPY_MODEL.length))
+			: undefined;
+	if (saved?.model_name !== "LayoutModel") return;
+	for (const [key, value] of Object.entries(saved.attributes)) {
+		if (!key.startsWith("_") && typeof value === "string" && value)
+			el.style.setProperty(key.replaceAll("_", "-"), value);
+	}
 }
 
 /**

@@ -39,7 +39,7 @@ _USES_REQUIRE = re.compile(r"\b(?:require|requirejs|define)\s*\(")
 # What the builders load for ipywidgets: the HTML manager, and require.js, which it needs.
 _MANAGER = ("@jupyter-widgets/html-manager", "embed-amd.js")
 _REQUIRE = re.compile(r"/require(?:\.min)?\.js(?:\?.*)?$")
-# Models the page runtime draws itself, and ipywidgets' links between them.
+# Models the page runtime draws itself, and ipywidgets' links between them (and layouts of them).
 _OWN_MODULES = ("esmwidget", "anywidget")
 _LINKS = ("LinkModel", "DirectionalLinkModel")
 _RUNTIME = "page.js"
@@ -143,7 +143,7 @@ def rewrite(html: str, site: Site, page_path: str) -> PageResult:
                 state[key] = {SITE_FILE: up + name}
     body = json.dumps(document).replace("</", "<\\/")
     html = html[: match.start(2)] + body + html[match.end(2) :]
-    if all(_is_own(entry) or _is_link(entry) for entry in models.values()):
+    if all(_is_own(entry) or _is_link(entry) or _is_layout(entry) for entry in models.values()):
         html = _without_widget_scripts(html)
     runtime = up + site.runtime()
     if runtime not in html:
@@ -163,6 +163,11 @@ def _is_own(entry: Any) -> bool:
 
 def _is_link(entry: Any) -> bool:
     return isinstance(entry, dict) and entry.get("model_name") in _LINKS
+
+
+def _is_layout(entry: Any) -> bool:
+    # An ipywidgets Layout, which the page runtime applies to the view of the widget naming it.
+    return isinstance(entry, dict) and entry.get("model_name") == "LayoutModel"
 
 
 def _is_manager(text: str) -> bool:
