@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -389,3 +390,59 @@ def test_the_dev_loop_hot_reloads_an_editable_install(project: Project, envs: En
     with watcher:
         out = run([envs.author.python, "-c", DEV_LOOP, *SOURCES[template]], cwd=root)
     assert out.split() == ["['_css',", "'_esm']"], out
+
+
+def test_the_committed_model_types_are_what_esmwidget_types_writes(
+    rendered: tuple[str, Path],
+) -> None:
+    template, root = rendered
+    if template not in BUNDLED:
+        pytest.skip(
+            "the vanilla template has no build step; its README shows the // @ts-check route"
+        )
+    from esmwidget._authoring.types import generate, load_target  # noqa: PLC0415
+
+    sys.path.insert(0, str(root / "src"))
+    try:
+        cls = load_target(f"{NAME}:{CLASS_NAME}")
+    finally:
+        sys.path.remove(str(root / "src"))
+        sys.modules.pop(NAME, None)
+    expected = generate([cls], command=f"esmwidget types {NAME}:{CLASS_NAME}").text
+    assert (root / "js" / "model.ts").read_text(encoding="utf-8") == expected
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_renaming_a_trait_in_python_fails_the_front_ends_typecheck(
+    project: Project, envs: Envs
+) -> None:
+    if project.template not in BUNDLED:
+        pytest.skip("the vanilla template has no typecheck step")
+    root = project.root
+    if not (root / "node_modules").is_dir():
+        run(["npm", "install"], cwd=root)
+    # The author's environment is active: its `esmwidget` writes js/model.ts.
+    path = f"{envs.author.root / BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    init = root / "src" / NAME / "__init__.py"
+    original = init.read_text(encoding="utf-8")
+    run(["npm", "run", "typecheck"], cwd=root, PATH=path)  # as created, it compiles
+    renamed = original.replace("count = traitlets.Int(0)", "clicks = traitlets.Int(0)")
+    assert renamed != original
+    init.write_text(renamed, encoding="utf-8")
+    try:
+        proc = subprocess.run(
+            ["npm", "run", "typecheck"],
+            cwd=root,
+            env=clean_env(PATH=path),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert "clicks: number;" in (root / "js" / "model.ts").read_text(encoding="utf-8")
+        assert proc.returncode != 0, proc.stdout
+        assert re.search(r'js/widget\.tsx?\(\d+,\d+\).*"count"', proc.stdout), proc.stdout
+    finally:
+        init.write_text(original, encoding="utf-8")
+        run(["npm", "run", "types"], cwd=root, PATH=path)

@@ -1,4 +1,4 @@
-"""The ``esmwidget`` command (also ``python -m esmwidget``): ``esmwidget create NAME``."""
+"""The ``esmwidget`` command (also ``python -m esmwidget``): ``create`` and ``types``."""
 
 from __future__ import annotations
 
@@ -51,7 +51,58 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the project folder to create (default: ./NAME); it may exist if it is empty",
     )
+    typed = commands.add_parser(
+        "types",
+        help="write TypeScript model types for widget classes",
+        description=(
+            "Write a TypeScript declaration with one `<Class>Model` interface per widget class: "
+            "its synced traits (or fields), typed as the front end receives them."
+        ),
+    )
+    typed.add_argument(
+        "targets", nargs="+", metavar="MODULE:CLASS", help="the classes, such as my_widget:Counter"
+    )
+    typed.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder to import the classes from (repeatable), such as src for a src layout",
+    )
+    typed.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="the .ts file to write (default: print it); written only when its text changes",
+    )
     return parser
+
+
+def _types(targets: Sequence[str], output: Path | None, paths: Sequence[Path]) -> int:
+    from ._authoring.types import TargetError, generate, load_target  # noqa: PLC0415
+
+    # The folders given, then the current one, as `python -m` has it.
+    sys.path[:0] = [*(str(Path(path).resolve()) for path in paths), ""]
+    try:
+        classes = [load_target(target) for target in targets]
+    except TargetError as error:
+        sys.stderr.write(f"esmwidget types: error: {error}\n")
+        return 2
+    result = generate(classes, command=" ".join(["esmwidget types", *targets]))
+    for warning in result.warnings:
+        sys.stderr.write(f"esmwidget types: warning: {warning}\n")
+    if output is None:
+        sys.stdout.write(result.text)
+        return 0
+    try:
+        if not output.is_file() or output.read_text(encoding="utf-8") != result.text:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(result.text, encoding="utf-8")
+    except OSError as error:
+        sys.stderr.write(f"esmwidget types: error: cannot write {str(output)!r}: {error}\n")
+        return 2
+    return 0
 
 
 def _report(project: Project) -> str:
@@ -67,9 +118,11 @@ def _report(project: Project) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0, or 2 when the project was refused)."""
+    """Run the command line; return the exit status (0, or 2 when the input was refused)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "types":
+        return _types(args.targets, args.output, args.path)
     try:
         project = create(args.name, template=args.template, directory=args.dir)
     except (ValueError, OSError) as error:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -134,8 +137,27 @@ def _virtual(owner: str, name: str, vfile_name: str) -> Asset:
     return Asset(source.text, vfile=vfile_name)
 
 
+# Set while `esmwidget types` imports widget classes: it reads their traits, not their front
+# end, which a bundled template builds only after the types are written.
+_FRONT_END_OPTIONAL: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "esmwidget_front_end_optional", default=False
+)
+
+
+@contextlib.contextmanager
+def front_end_optional() -> Iterator[None]:
+    """Within the block, a widget class whose `_esm`/`_css` file is missing is still defined."""
+    token = _FRONT_END_OPTIONAL.set(True)
+    try:
+        yield
+    finally:
+        _FRONT_END_OPTIONAL.reset(token)
+
+
 def _read(owner: str, name: str, path: Path) -> Asset:
     resolved = path.expanduser().resolve()
+    if not resolved.exists() and _FRONT_END_OPTIONAL.get():
+        return Asset("" if name == "_css" else PLACEHOLDER_ESM)
     if not resolved.exists():
         msg = (
             f"{owner}.{name}: file {str(path)!r} does not exist (looked for {str(resolved)!r}). "

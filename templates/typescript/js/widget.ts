@@ -1,14 +1,11 @@
 // The front end of {{class_name}}. esbuild bundles it, with widget.css, into
 // src/{{module}}/static/: `npm run build` once, `npm run dev` to rebuild on every save.
 import type { WidgetDef } from "./esmwidget";
+// The synced traits of {{class_name}}, written from the Python class (`npm run types`).
+import type { {{class_name}}Model } from "./model";
 import "./widget.css";
 
-/** The synced traits of {{class_name}}, as the browser's model holds them. */
-type Model = {
-  count: number;
-};
-
-const widget: WidgetDef<Model> = {
+const widget: WidgetDef<{{class_name}}Model> = {
   render({ model, el }) {
     el.classList.add("{{module}}");
     const button = document.createElement("button");
