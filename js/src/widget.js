@@ -4,6 +4,7 @@
 /** @import { IBackboneModelOptions } from "@jupyter-widgets/base" */
 import { DOMWidgetModel, DOMWidgetView, remove_buffers } from "@jupyter-widgets/base";
 import { own_message, PARTS_KEY } from "./messages.js";
+import { view_removed, view_shown, with_output_below } from "./outputs.js";
 import { in_parts } from "./parts.js";
 import { create_runtime, runtime_of } from "./runtime.js";
 import { is_syncing, MissingAsset, SHARED_KEYS, shared_text, to_kernel } from "./saved.js";
@@ -80,6 +81,27 @@ export class AnyModel extends DOMWidgetModel {
 			if (state[key] instanceof MissingAsset && typeof this.get(key) === "string") delete state[key];
 		}
 		super.set_state(state);
+	}
+
+	/**
+	 * Callbacks for this model's messages to the kernel: what Python prints or raises while it
+	 * handles one goes below the widget's newest view (outputs.js), not to a log out of sight.
+	 *
+	 * @param {import("@jupyter-widgets/base").WidgetView} [view]
+	 */
+	callbacks(view) {
+		return with_output_below(this, super.callbacks(view));
+	}
+
+	/**
+	 * A custom message; with no callbacks of the caller's, Python's output goes below the widget.
+	 *
+	 * @param {import("@lumino/coreutils").JSONValue} content
+	 * @param {any} [callbacks]
+	 * @param {ArrayBuffer[] | ArrayBufferView[]} [buffers]
+	 */
+	send(content, callbacks, buffers) {
+		super.send(content, callbacks ?? this.callbacks(), buffers);
 	}
 
 	/**
@@ -190,6 +212,7 @@ export class AnyView extends DOMWidgetView {
 
 	render() {
 		mounts.set(this, runtime(this.model).mount(this.el));
+		view_shown(this.model, this.el);
 	}
 
 	/**
@@ -203,6 +226,7 @@ export class AnyView extends DOMWidgetView {
 	}
 
 	remove() {
+		view_removed(this.model, this.el);
 		const mount = mounts.get(this);
 		if (mount) {
 			mounts.delete(this);

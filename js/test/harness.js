@@ -15,7 +15,7 @@ let counter = 0;
 const kernel = { chain: Promise.resolve() };
 
 /**
- * @typedef {{ data: any, buffers: (ArrayBuffer | ArrayBufferView)[], msg_id: string }} Sent
+ * @typedef {{ data: any, buffers: (ArrayBuffer | ArrayBufferView)[], msg_id: string, callbacks?: any }} Sent
  */
 
 /** A comm whose wire is a list: `sent` holds front end -> kernel messages; `receive` plays the kernel. */
@@ -48,7 +48,7 @@ export class FakeComm {
 	 */
 	send(data, callbacks, _metadata, buffers) {
 		const msg_id = `msg-${++counter}`;
-		this.sent.push({ data, buffers: buffers ?? [], msg_id });
+		this.sent.push({ data, buffers: buffers ?? [], msg_id, callbacks });
 		setTimeout(() => callbacks?.iopub?.status?.({ content: { execution_state: "idle" }, parent_header: { msg_id } }));
 		return msg_id;
 	}

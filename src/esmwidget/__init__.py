@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ._interop.ipywidgets import install as _adapt_ipywidgets_when_imported
 from ._interop.labextension import labextension_paths as _jupyter_labextension_paths
 from ._interop.labextension import nbextension_paths as _jupyter_nbextension_paths
+from ._log import install as _log_to_the_kernel
 from ._version import __version__
 from ._widgets.serialization import widget_serialization
 from ._widgets.traits import WidgetTrait
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 # ipywidgets' containers and links take esmwidget widgets once the user imports ipywidgets.
 _adapt_ipywidgets_when_imported()
+_log_to_the_kernel()
 
 
 def load_ipython_extension(ipython: object) -> None:

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "esmwidget"
 # do not import each other, except in the first and the last: the base modules, and the public
 # modules (`compat` serves `experimental` to anywidget code).
 LAYERS: list[set[str]] = [
-    {"_env", "_version", "_build_version", "_warnings"},  # base: no esmwidget imports
+    {"_env", "_version", "_build_version", "_warnings", "_log"},  # base: no esmwidget imports
     {"_wire"},
     {"_assets"},
     {"_sync"},

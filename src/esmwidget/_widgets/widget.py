@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import traceback
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -263,6 +264,24 @@ class AnyWidget(DomParts, traitlets.HasTraits, metaclass=AnyWidgetMeta):
         accepted: list[str] = []
         rejected: dict[str, str] = {}
         traits = self._traits
+        try:
+            self._esmwidget_apply(patch, echo, accepted, rejected)
+        except Exception:
+            if not all(
+                _still(self._trait_values.get(name), traits[name], patch[name], self)
+                for name in accepted
+            ):
+                raise  # a cross-validation (`@validate`) undid the values: they are refused
+            # The values were taken; an observer of them raised. That is the observer's error,
+            # not the page's: its traceback goes where the cell's output is (the page shows it
+            # below the widget), and the values stand.
+            traceback.print_exc()
+        return rejected
+
+    def _esmwidget_apply(
+        self, patch: dict[str, Any], echo: Echo, accepted: list[str], rejected: dict[str, str]
+    ) -> None:
+        traits = self._traits
         with self.hold_trait_notifications():
             for name, raw in patch.items():
                 from_json = traits[name].metadata.get("from_json")
@@ -284,7 +303,6 @@ class AnyWidget(DomParts, traitlets.HasTraits, metaclass=AnyWidgetMeta):
                 else:
                     accepted.append(name)
             echo(accepted)  # before the observers, which run as this block ends
-        return rejected
 
     def _esmwidget_asset_changed(self, key: str, text: str) -> bool:
         trait = self._traits.get(key)
@@ -368,6 +386,16 @@ class AnyWidget(DomParts, traitlets.HasTraits, metaclass=AnyWidgetMeta):
 
 
 _NUMBERS = frozenset({bool, int, float})
+
+
+def _still(value: Any, trait: traitlets.TraitType[Any, Any], raw: Any, owner: Any) -> bool:
+    """Whether `value` is what setting `raw` on `trait` gave (so it was not rolled back)."""
+    from_json = trait.metadata.get("from_json")
+    try:
+        expected = raw if from_json is None else from_json(raw, owner)
+        return bool(value == expected) or value is expected
+    except Exception:  # a value that cannot be compared is taken as changed back
+        return False
 
 
 def _sync_keys(cls: type[AnyWidget]) -> tuple[str, ...]:
