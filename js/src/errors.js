@@ -3,6 +3,9 @@
 /** Where a failure happened; shown in the box and used to find its line and column. */
 /** @typedef {"load" | "module" | "initialize" | "render" | "hmr" | "python" | "sync"} Phase */
 
+/** The sourceURL the kernel gives a module or chunk read from a file: `esmwidget:///folder/file`. */
+const FILE_NAMED = /^esmwidget:\/\/\/[^/]+\/[^/]+$/;
+
 /** The box title of each phase. */
 export const TITLES = {
 	load: "could not load _esm",
@@ -58,12 +61,15 @@ export class WidgetError extends Error {
 export function widget_error(error, id, phase, module_url, position = null) {
 	if (error instanceof WidgetError) return error;
 	const where = position ?? (module_url ? position_in_stack(error, module_url) : null);
+	// A file-backed module is named after its file (src/esmwidget/_widgets/traits.py
+	// `named_module`): say which file the line is in.
+	const own_file = module_url && FILE_NAMED.test(module_url) ? module_url : undefined;
 	return new WidgetError(id, phase, TITLES[phase], {
 		cause: error,
 		detail: describe(error),
 		line: where?.line,
 		column: where?.column,
-		file: position?.file,
+		file: position?.file ?? own_file,
 	});
 }
 

@@ -151,7 +151,7 @@ async function import_source(url, esm, name) {
 			url: name,
 		};
 	} catch (error) {
-		throw await with_position(error, blob_url(with_source_url(esm, name)), name);
+		throw await with_position(error, blob_url(with_source_url(esm, name)), name, esm);
 	}
 }
 
@@ -179,13 +179,25 @@ function blob_url(text) {
  * @param {unknown} error
  * @param {string} probe_url a URL that serves the same module text, revoked here when a blob
  * @param {string} name
+ * @param {string} [esm] the module text: a position past its end (an unclosed brace, reported
+ * where the input ends, after the sourceURL pragma) is given as its last line
  */
-async function with_position(error, probe_url, name) {
+async function with_position(error, probe_url, name, esm) {
+	/** @type {{ line: number, column: number, file?: string } | null} */
 	let position = null;
 	if (error instanceof SyntaxError) {
 		position = firefox_position(error) ?? (has_frames(error) ? null : await probe(probe_url, name));
 	}
 	if (probe_url.startsWith("blob:")) URL.revokeObjectURL(probe_url);
+	if (position && !position.file && esm !== undefined) {
+		const lines = esm
+			.replace(/\n\/\/[#@]\s*sourceURL=\S+\s*$/, "")
+			.replace(/\n+$/, "")
+			.split("\n");
+		if (position.line > lines.length) {
+			position = { line: lines.length, column: lines[lines.length - 1].length + 1 };
+		}
+	}
 	return new ImportFailure(error, name, position);
 }
 

@@ -215,3 +215,24 @@ import "./local.js";`;
 	expect(is_fetch_failure(new TypeError("Failed to fetch dynamically imported module: blob:x"))).toBe(true);
 	expect(is_fetch_failure(new SyntaxError("Unexpected token"))).toBe(false);
 });
+
+test("a file-backed module's errors name its file; an unclosed brace is placed at its last line", async () => {
+	// What the kernel sends for `_esm = Path("static/widget.js")` (src/esmwidget/_widgets/traits.py).
+	const file = "export default {\n  render({ el }) {\n    el.textContent = 1;\n  },\n\n";
+	const { model } = await open_widget(t.manager, {
+		_esm: `${file}\n//# sourceURL=esmwidget:///static/widget.js\n`,
+	});
+	const view = await display(t.manager, model);
+	await until(() => box(view.el));
+	// The parser stops where the input ends (past the pragma): the box says the file's last line.
+	expect(box(view.el).querySelector(".esmwidget-error-location")?.textContent).toBe(
+		"line 4, column 5 of static/widget.js",
+	);
+	const thrown = `// ${crypto.randomUUID()}\nexport default {\n  render() {\n    throw new Error("no");\n  },\n};\n`;
+	const second = await open_widget(t.manager, { _esm: `${thrown}\n//# sourceURL=esmwidget:///static/other.js\n` });
+	const other = await display(t.manager, second.model);
+	await until(() => box(other.el));
+	expect(box(other.el).querySelector(".esmwidget-error-location")?.textContent).toBe(
+		"line 4, column 11 of static/other.js",
+	);
+});

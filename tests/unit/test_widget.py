@@ -632,3 +632,20 @@ def test_a_front_end_update_is_validated_once(comms):
     Counted.calls = 0
     FrontEnd(w).set(value=5)
     assert (w.value, Counted.calls) == (5, 1)
+
+
+def test_a_file_backed_module_reaches_the_page_named_after_its_file(comms, tmp_path):
+    (tmp_path / "static").mkdir()
+    path = tmp_path / "static" / "widget.js"
+    path.write_text("export default {}\n")
+
+    class Named(esmwidget.AnyWidget):
+        _esm = path
+
+    w = Named()
+    sent = comms[0].sent[0].data["state"]["_esm"]
+    # Errors in the page then say `line 1 of static/widget.js`; the file's lines stand.
+    assert sent == "export default {}\n\n//# sourceURL=esmwidget:///static/widget.js\n"
+    assert w._esm == "export default {}\n"  # Python's value is the file, as before
+    w._esm = "export default { render() {} }"  # an inline module set later is not named
+    assert comms[0].messages("update")[-1]["state"]["_esm"] == "export default { render() {} }"

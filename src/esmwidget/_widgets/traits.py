@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 import traitlets
@@ -32,6 +33,30 @@ class AssetTrait(traitlets.Unicode):  # type: ignore[type-arg]
         return self.asset.text
 
 
+_SOURCE_URL = re.compile(r"//[#@]\s*sourceURL=\S+")
+
+
+def named_module(value: Any, widget: Any) -> Any:
+    """A file-backed `_esm` as the page gets it: named after its file (a sourceURL pragma).
+
+    The page's errors then say where (`line 3, column 21 of static/widget.js`). The pragma goes
+    last, so the file's line numbers stand, and only on the wire: `widget._esm` stays the file.
+    """
+    trait = widget.traits().get("_esm") if hasattr(widget, "traits") else None
+    asset = getattr(trait, "asset", None)
+    path = getattr(asset, "path", None)
+    if (
+        not isinstance(value, str)
+        or asset is None
+        or path is None
+        or path.is_dir()
+        or value != asset.text
+        or _SOURCE_URL.search(value)
+    ):
+        return value
+    return f"{value}\n//# sourceURL=esmwidget:///{path.parent.name}/{path.name}\n"
+
+
 class AnyWidgetMeta(MetaHasTraits):
     """Turns `_esm`/`_css` class attributes into synced traits once, when the class is defined."""
 
@@ -47,7 +72,9 @@ class AnyWidgetMeta(MetaHasTraits):
         for key in ("_esm", "_css"):
             value = classdict.get(key)
             if key in classdict and not isinstance(value, traitlets.TraitType):
-                classdict[key] = AssetTrait(resolve_asset(owner, key, value)).tag(sync=True)
+                trait = AssetTrait(resolve_asset(owner, key, value))
+                named = {"to_json": named_module} if key == "_esm" else {}
+                classdict[key] = trait.tag(sync=True, **named)
         # Each class gets its own slot for the synced-trait table, filled on first use
         # (`_sync_table`), so an instance finds it with one attribute lookup.
         classdict["_esmwidget_sync"] = None
