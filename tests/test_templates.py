@@ -446,3 +446,31 @@ def test_renaming_a_trait_in_python_fails_the_front_ends_typecheck(
     finally:
         init.write_text(original, encoding="utf-8")
         run(["npm", "run", "types"], cwd=root, PATH=path)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_the_printed_next_steps_work_in_a_new_environment(envs: Envs, tmp_path: Path) -> None:
+    # esmwidget is not on PyPI yet: the steps must name the wheel the user's esmwidget came from,
+    # or `pip install -e '.[dev]'` finds no `esmwidget>=...` to install.
+    printed = run([envs.user.script("esmwidget"), "create", NAME, "--dir", str(tmp_path / NAME)])
+    steps = [
+        line.strip()
+        for line in printed.split("Next, in a new virtual environment:")[1].splitlines()
+    ]
+    steps = [step for step in steps if step]
+    assert steps[:3] == [
+        f"cd {tmp_path / NAME}",
+        "python -m venv .venv",
+        "source .venv/bin/activate",
+    ]
+    assert re.match(r"pip install \S+esmwidget-[^ ]+\.whl ", steps[3]), steps[3]
+    assert steps[-1] == "jupyter lab example.ipynb"
+    # Every step up to JupyterLab, as printed, in one shell; the last install only resolves
+    # (`--dry-run`): JupyterLab itself is not needed to show that nothing is missing.
+    script = "\n".join(
+        ["set -e", *steps[:4], steps[4] + " --dry-run", "python -c 'import esmwidget'"]
+    )
+    out = run(["bash", "-c", script.replace("python -m venv", f"{sys.executable} -m venv")])
+    assert "Would install" in out
+    assert "my_widget" in out

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
+import json
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from ._authoring.create import TEMPLATES, Project, create
 
@@ -106,15 +112,36 @@ def _types(targets: Sequence[str], output: Path | None, paths: Sequence[Path]) -
 
 
 def _report(project: Project) -> str:
+    source = _installed_from()
+    environment = [
+        "python -m venv .venv",
+        ".venv\\Scripts\\activate" if os.name == "nt" else "source .venv/bin/activate",
+    ]
+    if source is not None:
+        # Not from PyPI: a new environment gets esmwidget from the same place first, or the
+        # project's `esmwidget>=...` requirement finds nothing to install.
+        environment.append(f"pip install {shlex.quote(source)}   # esmwidget, as installed here")
     lines = [
         f"Created {project.name} ({project.template} template) in {project.directory}:",
         *(f"  {file}" for file in project.files),
         "",
-        "Next:",
-        f"  cd {project.directory}",
-        *(f"  {step}" for step in _NEXT_STEPS[project.template]),
+        "Next, in a new virtual environment:",
+        f"  cd {shlex.quote(str(project.directory))}",
+        *(f"  {step}" for step in [*environment, *_NEXT_STEPS[project.template]]),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _installed_from() -> str | None:
+    """Where this esmwidget was installed from when not from an index: a checkout or a wheel."""
+    try:
+        text = importlib.metadata.distribution("esmwidget").read_text("direct_url.json")
+        url = json.loads(text or "null")["url"] if text else None
+    except (importlib.metadata.PackageNotFoundError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(url, str) or not url.startswith("file://"):
+        return None
+    return url2pathname(urlparse(url).path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
