@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -256,25 +257,60 @@ class Watcher:
                 return
 
     def _dispatch(self, changes: set[tuple[Any, str]]) -> None:
+        # From the watcher's thread: the work goes to the kernel's (trait sets, the user's
+        # observers and comm sends then never run beside a cell that sets the same traits).
         changed = {Path(path) for _, path in changes}
+        on_kernel_thread(lambda: self._apply(changed))
+
+    def _apply(self, changed: set[Path]) -> None:
+        """Re-read what `changed` touches and tell its widgets; under the lock `file` takes too."""
         with self._lock:
             affected = [
                 watched
                 for watched in self._files.values()
                 if any(watched.concerns(path) for path in changed)
             ]
-            assets = [
-                (watched, {path: watched.assets[path] for path in changed & watched.assets.keys()})
-                for watched in self._files.values()
-            ]
-        for watched in affected:
-            watched.refresh()  # once per batch, however many of its files changed
-        for watched, touched in assets:
-            if touched:
-                watched.assets_changed.emit(touched)
-        if affected:
-            with self._lock:
+            for watched in affected:
+                watched.refresh()  # once per batch, however many of its files changed
+            for watched in list(self._files.values()):
+                touched = {path: watched.assets[path] for path in changed & watched.assets.keys()}
+                if touched:
+                    watched.assets_changed.emit(touched)
+            if affected:
                 self._restart()  # a rebuild may have moved chunks to other directories
+
+
+def on_kernel_thread(work: Callable[[], None]) -> None:
+    """Run `work` on the kernel's own thread, between the messages it handles.
+
+    Without a kernel (a script, a test), here and now.
+
+    ipykernel runs every cell and comm message on its main event loop; a callback added to that
+    loop (thread-safe) runs there once the current cell is done.
+    """
+    loop = _kernel_loop()
+    if loop is None or threading.current_thread() is threading.main_thread():
+        work()
+        return
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:
+            logger.exception("esmwidget HMR: applying a change failed")
+
+    loop.add_callback(run)
+
+
+def _kernel_loop() -> Any:
+    if "ipykernel" not in sys.modules:
+        return None
+    from ipykernel.kernelapp import IPKernelApp  # noqa: PLC0415 - only inside a kernel
+
+    if not IPKernelApp.initialized():
+        return None
+    kernel = getattr(IPKernelApp.instance(), "kernel", None)
+    return getattr(kernel, "io_loop", None)
 
 
 _watcher = Watcher()

@@ -1,0 +1,78 @@
+"""Hot reload in a real ipykernel: a save is applied on the kernel's own thread, after the cell
+that is running, never beside it; and its log lines go to the kernel's log, not under a cell."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import KernelPage
+
+pytest.importorskip("watchfiles")
+
+
+def test_a_save_is_applied_on_the_kernels_thread_after_the_running_cell(
+    kernel: KernelPage, tmp_path: Path
+) -> None:
+    module = tmp_path / "w.js"
+    module.write_text("export default { render({ el }) { el.textContent = 'v1'; } };\n")
+    kernel.execute(
+        f"""
+        import os, threading, time, pathlib, esmwidget, traitlets
+        os.environ["ANYWIDGET_HMR"] = "1"
+        class Live(esmwidget.AnyWidget):
+            _esm = pathlib.Path({str(module)!r})
+            n = traitlets.Int(0).tag(sync=True)
+        live = Live()
+        seen = []
+        live.observe(lambda change: seen.append(threading.current_thread().name), "_esm")
+        time.sleep(0.5)  # the watcher subscribes
+        """
+    )
+    # The cell below runs for two seconds; the save lands while it runs.
+    started = time.monotonic()
+    msg_id = kernel.client.execute("time.sleep(2); during = list(seen)")
+    time.sleep(0.5)
+    module.write_text("export default { render({ el }) { el.textContent = 'v2'; } };\n")
+    kernel._until_idle(msg_id)
+    assert time.monotonic() - started >= 2
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        out = kernel.stdout("print(during, seen)")
+        if "MainThread" in out:
+            break
+        time.sleep(0.2)
+    assert out.strip() == "[] ['MainThread']", out  # not during the cell, and on its thread
+
+
+def test_a_deleted_module_is_reported_to_the_views_and_the_log_only(
+    kernel: KernelPage, tmp_path: Path
+) -> None:
+    module = tmp_path / "gone.js"
+    module.write_text("export default {};\n")
+    kernel.execute(
+        f"""
+        class Gone(esmwidget.AnyWidget):
+            _esm = pathlib.Path({str(module)!r})
+        gone = Gone()
+        time.sleep(0.5)
+        """
+    )
+    module.unlink()
+    # The widget's views are told (a hot reload error message on its comm)...
+    note = kernel.wait_for(
+        lambda m: (
+            m["msg_type"] == "comm_msg"
+            and m["content"]["data"].get("content", {}).get("kind") == "esmwidget-hmr-error"
+        )
+    )
+    assert "was deleted" in note["content"]["data"]["content"]["message"]
+    # ...and no cell's output is: no stream message says it, whatever its parent.
+    with pytest.raises(AssertionError, match="no matching iopub message"):
+        kernel.wait_for(
+            lambda m: m["msg_type"] == "stream" and "was deleted" in m["content"]["text"],
+            timeout=2,
+        )
+    module.write_text("export default {};\n")
