@@ -40,11 +40,19 @@ export class WidgetError extends Error {
 		this.detail = extra.detail ?? "";
 	}
 
-	/** `line L, column C` (`of FILE` for a chunk), or an empty string when the position is unknown. */
+	/**
+	 * `line L, column C`, and where when the module was named after it (src/esmwidget/_widgets/origin.py):
+	 * `of static/widget.js` for a file, `of the cell` or `of widgets.py` for an inline module, whose
+	 * lines are then counted as the cell or file counts them. Empty when the position is unknown.
+	 */
 	get location() {
 		if (this.line === undefined) return "";
-		const where = this.column === undefined ? `line ${this.line}` : `line ${this.line}, column ${this.column}`;
-		return this.file ? `${where} of ${this.file.replace(/^esmwidget:\/\/\//, "")}` : where;
+		const name = this.file?.replace(/^esmwidget:\/\/\//, "");
+		const inline = name ? /^([^/]+)\/[^/]+#L(\d+)$/.exec(name) : null;
+		const line = inline ? this.line + Number(inline[2]) - 1 : this.line;
+		const where = this.column === undefined ? `line ${line}` : `line ${line}, column ${this.column}`;
+		if (inline) return `${where} of ${inline[1] === "cell" ? "the cell" : inline[1]}`;
+		return name ? `${where} of ${name}` : where;
 	}
 }
 

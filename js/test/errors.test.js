@@ -236,3 +236,23 @@ test("a file-backed module's errors name its file; an unclosed brace is placed a
 		"line 4, column 11 of static/other.js",
 	);
 });
+
+test("an inline module's error is placed in the cell or file where its string was written", async () => {
+	// The kernel names an inline `_esm` whose string starts on line 12 of a cell (origin.py).
+	const text = `\n// ${crypto.randomUUID()}\nexport default {\n  render({ el }) {\n    el.textContent = ;\n  },\n};\n`;
+	const cell = await open_widget(t.manager, { _esm: `${text}\n//# sourceURL=esmwidget:///cell/Counter._esm#L12\n` });
+	const in_cell = await display(t.manager, cell.model);
+	await until(() => box(in_cell.el));
+	// The string's line 5 is the cell's line 16.
+	expect(box(in_cell.el).querySelector(".esmwidget-error-location")?.textContent).toBe(
+		"line 16, column 22 of the cell",
+	);
+	const file = await open_widget(t.manager, {
+		_esm: `${text.replace("// ", "// other ")}\n//# sourceURL=esmwidget:///widgets.py/Counter._esm#L30\n`,
+	});
+	const in_file = await display(t.manager, file.model);
+	await until(() => box(in_file.el));
+	expect(box(in_file.el).querySelector(".esmwidget-error-location")?.textContent).toBe(
+		"line 34, column 22 of widgets.py",
+	);
+});

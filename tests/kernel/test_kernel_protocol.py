@@ -88,7 +88,8 @@ def test_binary_update_from_the_front_end(kernel, widget):
 def test_invalid_update_keeps_python_state_and_resends(kernel, widget):
     comm_id = widget[0][0]["content"]["comm_id"]
     kernel.execute("w.count = 2")
-    esm = kernel.stdout("print(w._esm, end='')")
+    # Python's module as it goes to the page (named after its cell line, js/src/errors.js).
+    esm = kernel.stdout("print(w._esmwidget_read(['_esm'])['_esm'], end='')")
     _, messages = kernel.comm_msg(
         comm_id, {"method": "update", "state": {"count": "two", "_esm": "x"}, "buffer_paths": []}
     )

@@ -1,6 +1,7 @@
 import enum
 import gc
 import logging
+import sys
 import weakref
 from pathlib import Path
 
@@ -649,3 +650,24 @@ def test_a_file_backed_module_reaches_the_page_named_after_its_file(comms, tmp_p
     assert w._esm == "export default {}\n"  # Python's value is the file, as before
     w._esm = "export default { render() {} }"  # an inline module set later is not named
     assert comms[0].messages("update")[-1]["state"]["_esm"] == "export default { render() {} }"
+
+
+def test_an_inline_module_is_named_after_the_line_its_string_starts_on(comms, tmp_path):
+    (tmp_path / "placed_widget_mod.py").write_text(
+        'import esmwidget\n\n\nclass Placed(esmwidget.AnyWidget):\n    _esm = """\n'
+        'export default {};\n"""\n\n\nclass Named(esmwidget.AnyWidget):\n'
+        "    _esm = SOURCE = 'x'\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import placed_widget_mod  # noqa: PLC0415
+
+        sent = placed_widget_mod.Placed()._esmwidget_read(["_esm"])
+        assert sent["_esm"].endswith(
+            "//# sourceURL=esmwidget:///placed_widget_mod.py/Placed._esm#L5\n"
+        )
+        # Not a string literal where the assignment is: no name rather than a wrong one.
+        assert "sourceURL" not in placed_widget_mod.Named()._esmwidget_read(["_esm"])["_esm"]
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("placed_widget_mod", None)

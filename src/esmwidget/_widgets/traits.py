@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 import traitlets
@@ -15,6 +14,7 @@ from .._assets.assets import Asset, resolve_asset
 from .._assets.files import files_for
 from .._sync.commands import collect_commands
 from .dom import DOM_KEYS
+from .origin import named_module, record_definition
 from .serialization import widget_serialization
 
 __all__ = ["AnyWidgetMeta", "AssetTrait", "WidgetTrait"]
@@ -31,30 +31,6 @@ class AssetTrait(traitlets.Unicode):  # type: ignore[type-arg]
     def make_dynamic_default(self) -> str:
         """Return the asset's current text, so instances created after a reload get it."""
         return self.asset.text
-
-
-_SOURCE_URL = re.compile(r"//[#@]\s*sourceURL=\S+")
-
-
-def named_module(value: Any, widget: Any) -> Any:
-    """A file-backed `_esm` as the page gets it: named after its file (a sourceURL pragma).
-
-    The page's errors then say where (`line 3, column 21 of static/widget.js`). The pragma goes
-    last, so the file's line numbers stand, and only on the wire: `widget._esm` stays the file.
-    """
-    trait = widget.traits().get("_esm") if hasattr(widget, "traits") else None
-    asset = getattr(trait, "asset", None)
-    path = getattr(asset, "path", None)
-    if (
-        not isinstance(value, str)
-        or asset is None
-        or path is None
-        or path.is_dir()
-        or value != asset.text
-        or _SOURCE_URL.search(value)
-    ):
-        return value
-    return f"{value}\n//# sourceURL=esmwidget:///{path.parent.name}/{path.name}\n"
 
 
 class AnyWidgetMeta(MetaHasTraits):
@@ -74,6 +50,8 @@ class AnyWidgetMeta(MetaHasTraits):
             if key in classdict and not isinstance(value, traitlets.TraitType):
                 trait = AssetTrait(resolve_asset(owner, key, value))
                 named = {"to_json": named_module} if key == "_esm" else {}
+                if key == "_esm" and trait.asset.path is None:
+                    record_definition(trait)
                 classdict[key] = trait.tag(sync=True, **named)
         # Each class gets its own slot for the synced-trait table, filled on first use
         # (`_sync_table`), so an instance finds it with one attribute lookup.
