@@ -93,7 +93,7 @@ def generate(classes: Sequence[type], command: str = "esmwidget types") -> Types
     return TypesResult(head + "\n".join(blocks), writer.warnings)
 
 
-def _kind(cls: type) -> str | None:  # noqa: PLR0911 - one answer per kind
+def _kind(cls: type) -> str | None:
     from .._widgets.descriptor import MimeBundleDescriptor  # noqa: PLC0415
     from .._widgets.widget import AnyWidget  # noqa: PLC0415
 
@@ -103,15 +103,7 @@ def _kind(cls: type) -> str | None:  # noqa: PLR0911 - one answer per kind
         return None
     if issubclass(cls, traitlets.HasTraits):
         return "traitlets"
-    if dataclasses.is_dataclass(cls):
-        return "dataclass"
-    if hasattr(cls, "model_fields"):
-        return "pydantic"
-    if hasattr(cls, "__struct_fields__"):
-        return "msgspec"
-    if hasattr(cls, "_get_anywidget_state"):
-        return "hooks"
-    return None
+    return _record_kind(cls) or ("hooks" if hasattr(cls, "_get_anywidget_state") else None)
 
 
 class _Writer:
