@@ -206,6 +206,9 @@ def test_hmr_atomic_saves_delete_and_recreate(open_notebook: OpenNotebook, tmp_p
     expect(box.locator(".esmwidget-error-message")).to_contain_text(f"{h.js} was deleted")
     h.click_to("four", 2)
     assert nb.py("w.count") == "2"
+    # The note is the widget's and the kernel log's: a new cell's output holds only its own text.
+    own = nb.run("print('only this cell')")
+    expect(own.output).to_have_text("only this cell")
 
     # Put back with the same text: the box goes, nothing re-renders, state kept.
     h.button.evaluate("b => { window.__hmr_button = b; }")
@@ -232,7 +235,10 @@ def test_hmr_syntax_error_box_then_recovery(open_notebook: OpenNotebook, tmp_pat
     expect(box).to_have_attribute("data-phase", "load")
     expect(box).to_contain_text("[esmwidget] __main__.W: could not load _esm")
     expect(box).to_contain_text("SyntaxError")
-    expect(box).to_contain_text(sources.SYNTAX_ERROR_POSITION)
+    # Named after the file it is in, at the line the file has it on.
+    expect(box.locator(".esmwidget-error-location")).to_have_text(
+        f"line 4, column 13 of {h.js.parent.name}/w.js"
+    )
     expect(h.button).to_have_count(0)
 
     h.js.write_text(sources.hmr_esm("fixed"), encoding="utf-8")
@@ -311,3 +317,50 @@ def test_object_displayed_after_vfile_rerun_starts_from_latest_text(
     cell = nb.run("p = P(); p")
     # A first render takes well under a second; 15 s keeps the expected failure short.
     expect(cell.output.locator("button.hmr")).to_have_text("second 0", timeout=15_000)
+
+
+STUCK = """export default {
+  initialize() { return new Promise(() => {}); },  // never settles
+  render({ el }) { el.textContent = "stuck"; },
+};
+"""
+
+
+def test_a_module_stuck_in_initialize_recovers_on_the_next_save(
+    open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    h = open_hmr(open_notebook, tmp_path)
+    h.click_to("alpha", 1)
+    h.js.write_text(STUCK, encoding="utf-8")
+    # The page has the stuck module once the kernel does (its next message comes after).
+    deadline = time.monotonic() + 30
+    while h.nb.py("'never settles' in w._esm") != "True":
+        assert time.monotonic() < deadline, "the kernel never read the stuck module"
+        time.sleep(0.2)
+    time.sleep(1)  # and the page starts initializing it, which never ends
+    h.js.write_text(sources.hmr_esm("after"), encoding="utf-8")
+    expect(h.button).to_have_text("after 1")  # the good save replaces it, state kept
+    h.click_to("after", 2)
+    assert h.nb.py("w.count") == "2"
+
+
+def test_an_inline_modules_error_names_the_cell_line(open_notebook: OpenNotebook) -> None:
+    nb = open_notebook()
+    cell = nb.run(
+        "import esmwidget\n"
+        "\n"
+        "class Inline(esmwidget.AnyWidget):\n"
+        '    _esm = """\n'
+        "export default {\n"
+        "  render({ el }) {\n"
+        "    let x = ;\n"
+        "  },\n"
+        "};\n"
+        '"""\n'
+        "\n"
+        "Inline()"
+    )
+    box = cell.output.locator(".esmwidget-error")
+    expect(box).to_contain_text("SyntaxError")
+    # `let x = ;` is on the cell's line 7.
+    expect(box.locator(".esmwidget-error-location")).to_have_text("line 7, column 13 of the cell")

@@ -76,3 +76,38 @@ def test_a_deleted_module_is_reported_to_the_views_and_the_log_only(
             timeout=2,
         )
     module.write_text("export default {};\n")
+
+
+def test_saves_while_cells_set_the_same_widget_leave_it_consistent(
+    kernel: KernelPage, tmp_path: Path
+) -> None:
+    # Stress: 20 saves while cells set traits of the widget and observe its `_esm`. Every change
+    # is applied on the kernel's thread between cells, so no observer runs beside a cell, and the
+    # widget ends with the last save and the last value.
+    module = tmp_path / "stress.js"
+    module.write_text("export default {}; // 0\n")
+    kernel.execute(
+        f"""
+        class Stress(esmwidget.AnyWidget):
+            _esm = pathlib.Path({str(module)!r})
+            n = traitlets.Int(0).tag(sync=True)
+        stress = Stress()
+        beside = []
+        cell_running = threading.Event()
+        stress.observe(lambda change: beside.append(cell_running.is_set()), "_esm")
+        time.sleep(0.5)
+        """
+    )
+    for round_ in range(1, 21):
+        msg_id = kernel.client.execute(
+            "cell_running.set()\nfor i in range(2000):\n    stress.n = i\ncell_running.clear()"
+        )
+        module.write_text(f"export default {{}}; // {round_}\n")
+        kernel._until_idle(msg_id)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        out = kernel.stdout("print(stress._esm.strip(), stress.n, any(beside))")
+        if out.startswith("export default {}; // 20"):
+            break
+        time.sleep(0.2)
+    assert out.strip() == "export default {}; // 20 1999 False", out
