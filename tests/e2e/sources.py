@@ -80,8 +80,9 @@ class Broken(esmwidget.AnyWidget):
 """
 w = Broken(); w
 '''
-# The `;` after `let x =`: line 4, column 13 (both 1-based, as editors count).
-SYNTAX_ERROR_POSITION = "line 4, column 13"
+# The `;` after `let x =`: the module's line 4, which is the cell's line 6; column 13 (both
+# 1-based, as editors count). The page names the cell (src/esmwidget/_widgets/origin.py).
+SYNTAX_ERROR_POSITION = "line 6, column 13 of the cell"
 
 THROWING_RENDER = '''import esmwidget, traitlets
 class Thrower(esmwidget.AnyWidget):

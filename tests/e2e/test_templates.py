@@ -74,8 +74,8 @@ ENGINE = {
                     'import "./widget.css";\nimport { useEffect, useState } from "react";',
                 ),
                 (
-                    'useModelState<number>("count");',
-                    'useModelState<number>("count");\n'
+                    'useTrait("count");',
+                    'useTrait("count");\n'
                     "  const [sum, setSum] = useState<number | null>(null);\n"
                     f"  useEffect(() => {{\n    {LOAD}.then(({{ instance }}) => setSum({ADD}));\n"
                     "  }, []);",

@@ -120,7 +120,7 @@ def test_syntax_error_box_then_recovery_from_python(open_notebook: OpenNotebook)
     expect(box).to_be_visible()
     expect(box).to_contain_text("__main__.Broken")
     expect(box).to_contain_text("SyntaxError")
-    expect(box).to_contain_text(sources.SYNTAX_ERROR_POSITION)
+    expect(box.locator(".esmwidget-error-location")).to_have_text(sources.SYNTAX_ERROR_POSITION)
     count = cell.execution_count
 
     nb.run(sources.FIXED_ESM)
