@@ -8,6 +8,7 @@ import { show_error, WidgetError, widget_error } from "./errors.js";
 import { ImportFailure, import_esm, is_fetch_failure, is_url, remote_imports } from "./load.js";
 import { model_proxy } from "./model.js";
 import { missing_asset, text_of } from "./saved.js";
+import { original_position } from "./sourcemap.js";
 
 /**
  * What a generation needs from its model's Runtime.
@@ -20,6 +21,8 @@ import { missing_asset, text_of } from "./saved.js";
  * @property {(text: string) => Promise<string>} files resolves the module's references to its
  * own files (files.js)
  * @property {() => number} files_version changes when those files change (hot reload)
+ * @property {(path: string) => Promise<string | null>} file_url the URL of one of the widget's
+ * own files (a source map beside the module)
  */
 
 /**
@@ -86,6 +89,7 @@ export class Generation {
 				error instanceof ImportFailure
 					? widget_error(error.cause, id, "load", error.url, error.position)
 					: widget_error(error, id, "load", null);
+			await in_original_source(generation.error, esm, binding);
 			const cause = error instanceof ImportFailure ? error.cause : error;
 			const remote = is_fetch_failure(cause) ? await remote_imports_of(esm) : [];
 			if (remote.length > 0) {
@@ -141,6 +145,7 @@ export class Generation {
 			else this.exports = outcome.result;
 		} catch (error) {
 			this.error = widget_error(error, id, "initialize", this.url);
+			await in_original_source(this.error, text_of(this.binding.model, "_esm"), this.binding);
 		} finally {
 			this.initializing = false;
 		}
@@ -181,6 +186,8 @@ export class Generation {
 		} catch (error) {
 			if (signal.aborted) return;
 			const shown = widget_error(error, id, "render", this.url);
+			await in_original_source(shown, text_of(model, "_esm"), this.binding);
+			if (signal.aborted) return;
 			console.error(shown.message, shown.detail, error);
 			show_error(mount.el, shown);
 		}
@@ -205,6 +212,24 @@ export class Generation {
 		await run_cleanup(cleanup, this.binding.id, "initialize");
 		this.release();
 	}
+}
+
+/**
+ * A position in a bundled module, moved to the original source its source map names
+ * (`line 12, column 5 of js/widget.ts`); left as it is without a map.
+ *
+ * @param {WidgetError} error
+ * @param {string} esm the module text
+ * @param {Binding} binding
+ */
+async function in_original_source(error, esm, binding) {
+	if (error.line === undefined || !esm.includes("sourceMappingURL")) return;
+	if (error.file && !esm.includes(`sourceURL=${error.file}`)) return; // in another chunk
+	const original = await original_position(esm, error.line, error.column ?? 1, binding.file_url);
+	if (!original) return;
+	error.file = original.file;
+	error.line = original.line;
+	error.column = original.column;
 }
 
 /**

@@ -346,6 +346,7 @@ export class Runtime {
 			host: (signal) => make_host(this.model, this.id, signal, runtime_of),
 			files: (text) => with_files(text, "", (path) => this.files.url(path)),
 			files_version: () => this.files.version,
+			file_url: (path) => this.files.url(path),
 		};
 	}
 

@@ -2,7 +2,7 @@
 // sends, asked once per page; a missing file fails to load, as a 404 would, and says so once.
 import { expect, test, vi } from "vitest";
 import { files_asked, join, with_files } from "../src/files.js";
-import { display, open_widget, per_test, until } from "./harness.js";
+import { display, open_widget, per_test, serve_files as serve, until } from "./harness.js";
 
 const t = per_test();
 
@@ -11,41 +11,6 @@ const WASM_ADD = new Uint8Array(
 		.match(/../g)
 		?.map((byte) => Number.parseInt(byte, 16)) ?? [],
 );
-
-/**
- * Play the kernel's side of file requests on `comm`: answer each from `files`, count them.
- *
- * @param {any} comm
- * @param {Record<string, [string, Uint8Array]>} files path -> [type, bytes]
- */
-function serve(comm, files) {
-	const served = /** @type {string[]} */ ([]);
-	/** @param {any} data */
-	const answer = (data) => {
-		const content = data?.content;
-		if (data?.method !== "custom" || content?.kind !== "esmwidget-file") return;
-		served.push(content.path);
-		const found = files[content.path];
-		const reply = found
-			? { kind: "esmwidget-file-response", id: content.id, path: content.path, type: found[0] }
-			: {
-					kind: "esmwidget-file-response",
-					id: content.id,
-					path: content.path,
-					error: { status: 404, message: `no file ${content.path}` },
-				};
-		setTimeout(() => comm.custom(reply, found ? [new DataView(found[1].buffer)] : []));
-	};
-	// What the model asked while it loaded, before this was set up; then whatever it asks next.
-	for (const sent of comm.sent) answer(sent.data);
-	const original = comm.send.bind(comm);
-	comm.send = (/** @type {any[]} */ ...args) => {
-		const id = original(...args);
-		answer(args[0]);
-		return id;
-	};
-	return served;
-}
 
 const encode = (/** @type {string} */ text) => new TextEncoder().encode(text);
 

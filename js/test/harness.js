@@ -252,3 +252,38 @@ export function per_test() {
 	});
 	return current;
 }
+
+/**
+ * Play the kernel's side of file requests on `comm`: answer each from `files`, count them.
+ *
+ * @param {any} comm
+ * @param {Record<string, [string, Uint8Array]>} files path -> [type, bytes]
+ */
+export function serve_files(comm, files) {
+	const served = /** @type {string[]} */ ([]);
+	/** @param {any} data */
+	const answer = (data) => {
+		const content = data?.content;
+		if (data?.method !== "custom" || content?.kind !== "esmwidget-file") return;
+		served.push(content.path);
+		const found = files[content.path];
+		const reply = found
+			? { kind: "esmwidget-file-response", id: content.id, path: content.path, type: found[0] }
+			: {
+					kind: "esmwidget-file-response",
+					id: content.id,
+					path: content.path,
+					error: { status: 404, message: `no file ${content.path}` },
+				};
+		setTimeout(() => comm.custom(reply, found ? [new DataView(found[1].buffer)] : []));
+	};
+	// What the model asked while it loaded, before this was set up; then whatever it asks next.
+	for (const sent of comm.sent) answer(sent.data);
+	const original = comm.send.bind(comm);
+	comm.send = (/** @type {any[]} */ ...args) => {
+		const id = original(...args);
+		answer(args[0]);
+		return id;
+	};
+	return served;
+}
