@@ -4,7 +4,7 @@
 /** @typedef {"load" | "module" | "initialize" | "render" | "hmr" | "python" | "sync"} Phase */
 
 /** The sourceURL the kernel gives a module or chunk read from a file: `esmwidget:///folder/file`. */
-const FILE_NAMED = /^esmwidget:\/\/\/[^/]+\/[^/]+$/;
+export const FILE_NAMED = /^esmwidget:\/\/\/[^/]+\/[^/]+$/;
 
 /** The box title of each phase. */
 export const TITLES = {
@@ -69,8 +69,8 @@ export class WidgetError extends Error {
 export function widget_error(error, id, phase, module_url, position = null) {
 	if (error instanceof WidgetError) return error;
 	const where = position ?? (module_url ? position_in_stack(error, module_url) : null);
-	// A file-backed module is named after its file (src/esmwidget/_widgets/traits.py
-	// `named_module`): say which file the line is in.
+	// A file-backed module is named after its file (src/esmwidget/_widgets/origin.py): say which
+	// file the line is in.
 	const own_file = module_url && FILE_NAMED.test(module_url) ? module_url : undefined;
 	return new WidgetError(id, phase, TITLES[phase], {
 		cause: error,

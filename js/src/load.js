@@ -1,10 +1,10 @@
 // Import a widget's ES module: an http(s) URL directly, inline source through a Blob URL.
+// A module or chunk read from a file is named `esmwidget:///folder/file` (errors.js FILE_NAMED).
+import { FILE_NAMED } from "./errors.js";
 
 /** A single-line http(s) URL; anything else is module source (the kernel's rule too). */
 export const URL_PATTERN = /^https?:\/\/\S+$/i;
 const SOURCE_URL = /\/\/[#@]\s*sourceURL=(\S+)/;
-/** The sourceURL the kernel gives a chunk it embeds (`esmwidget/_assets/bundle.py`): folder/file. */
-const CHUNK_URL = /^esmwidget:\/\/\/[^/]+\/[^/]+$/;
 
 /** @param {string} value */
 export function is_url(value) {
@@ -233,7 +233,7 @@ function probe(url, name) {
 			const own = event.filename === url || event.filename === name;
 			// A chunk embedded by the kernel (a relative import of a file-backed _esm) reports
 			// under its own sourceURL.
-			const chunk = CHUNK_URL.test(event.filename);
+			const chunk = FILE_NAMED.test(event.filename);
 			if (!own && !chunk) return;
 			found = { line: event.lineno, column: event.colno, ...(own ? {} : { file: event.filename }) };
 			// Already reported by the error box: keep it from global handlers.

@@ -265,3 +265,17 @@ def test_the_command_writes_the_file_and_refuses_what_is_not_a_widget(tmp_path, 
             assert "Traceback" not in err
     finally:
         sys.path.remove(str(tmp_path))
+
+
+def test_children_under_ipywidgets_serialization_are_references_too():
+    ipywidgets = pytest.importorskip("ipywidgets")
+
+    class Holder(esmwidget.AnyWidget):
+        _esm = "export default {}"
+        kids = traitlets.List(traitlets.Instance(ipywidgets.Widget)).tag(
+            sync=True, **ipywidgets.widget_serialization
+        )
+
+    result = generate([Holder])
+    assert members(result.text, "HolderModel") == {"kids": "WidgetReference[]"}
+    assert result.warnings == []

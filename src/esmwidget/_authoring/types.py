@@ -12,6 +12,7 @@ import enum
 import importlib
 import json
 import re
+import sys
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -127,13 +128,10 @@ class _Writer:
                 self._member(name, text, None)
                 for name, text in self._fields(cls, owner, typing.cast("str", kind))
             ]
-        name = f"{cls.__name__}Model"
-        body = "\n".join(members) if members else ""
-        doc = f"/** The synced state of {owner}, as the front end receives it. */\n"
+        body = "".join(f"\n{member}" for member in members)
         return (
-            f"{doc}export interface {name} {{\n{body}\n}}\n"
-            if body
-            else f"{doc}export interface {name} {{}}\n"
+            f"/** The synced state of {owner}, as the front end receives it. */\n"
+            f"export interface {cls.__name__}Model {{{body}\n}}\n"
         )
 
     # -- traitlets --------------------------------------------------------------------------
@@ -326,8 +324,12 @@ def _is_widget_trait(trait: traitlets.TraitType[Any, Any]) -> bool:
 
 def _widget_serialization(trait: traitlets.TraitType[Any, Any]) -> bool:
     """Whether the trait's `to_json` writes widgets as references (esmwidget's or ipywidgets')."""
+    from .._widgets.serialization import widget_serialization  # noqa: PLC0415
+
     to_json = trait.metadata.get("to_json")
-    return getattr(to_json, "__name__", "") in ("to_references", "_widget_to_json")
+    ipywidgets = sys.modules.get("ipywidgets.widgets.widget")
+    theirs = getattr(ipywidgets, "widget_serialization", {}).get("to_json")
+    return to_json is not None and to_json in (widget_serialization["to_json"], theirs)
 
 
 def _is_binary_trait(trait: traitlets.TraitType[Any, Any]) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._assets.files import CSS_REFERENCE, REFERENCE, Files, files_for, names_in, referenced
+from .._assets.files import CSS_REFERENCE, REFERENCE, Files, names_in, referenced
 from .._wire.protocol import SAME_AS
 from .page import renders
 
@@ -137,19 +137,19 @@ def _offered(cls: type) -> Files | None:
     for klass in cls.__mro__:
         for value in vars(klass).values():
             if isinstance(value, MimeBundleDescriptor):
-                return files_for(value.owner_name, value.assets["_esm"].path, None)
+                return value.files()
     return None
 
 
 @contextlib.contextmanager
 def _searching(folder: Path | None) -> Iterator[None]:
     """Modules beside the notebook import, as they did in its kernel (whose folder it was)."""
-    entry = str(folder) if folder is not None else None
-    added = entry is not None and entry not in sys.path
+    entry = str(folder) if folder is not None else ""
+    added = bool(entry) and entry not in sys.path
     if added:
-        sys.path.append(str(entry))
+        sys.path.append(entry)
     try:
         yield
     finally:
         if added:
-            sys.path.remove(str(entry))
+            sys.path.remove(entry)

@@ -90,6 +90,10 @@ class MimeBundleDescriptor(Generic[T]):
         self._resolve(self.owner_name)
         self.commands = collect_commands(owner)
 
+    def files(self) -> Files | None:
+        """The files the class's module may load beside it (its file-backed `_esm`'s folder)."""
+        return files_for(self.owner_name, self.assets["_esm"].path, None)
+
     def __get__(self, instance: T | None, owner: type[T] | None = None) -> Any:
         if instance is None:
             return self
@@ -320,7 +324,7 @@ class ObjectModel:
         return self.descriptor.assets[key].path
 
     def _esmwidget_files(self) -> Files | None:
-        return files_for(self.descriptor.owner_name, self.descriptor.assets["_esm"].path, None)
+        return self.descriptor.files()
 
     def _asset_sources(self) -> dict[str, Source]:
         sources: dict[str, Source] = {}

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .._wire.protocol import REFERENCE_PREFIX
+from .serialization import to_references
 
 if TYPE_CHECKING:
     from .._sync.sync import Sync
@@ -127,12 +127,7 @@ class DomParts:
 def dom_json(value: Any, owner: Any) -> Any:
     """A DOM key's value as the page reads it: the layout as a widget reference."""
     del owner
-    if isinstance(value, tuple):
-        return list(value)
-    model_id = getattr(value, "model_id", None)
-    if isinstance(model_id, str) and not isinstance(value, str | bool):
-        return REFERENCE_PREFIX + model_id
-    return value
+    return to_references(value)
 
 
 def _layout_class(widget: Any) -> Any:
@@ -142,7 +137,7 @@ def _layout_class(widget: Any) -> Any:
         msg = (
             f"{type(widget).__name__}.layout needs ipywidgets, which is not installed: its "
             "Layout widget carries the layout to the page. Install it (pip install ipywidgets) "
-            "to use layout, add_class and tooltip as on any ipywidgets widget."
+            "to use layout as on any ipywidgets widget; add_class and tooltip need nothing."
         )
         raise AttributeError(msg) from None
     return module.Layout

@@ -35,7 +35,7 @@ def named_module(value: Any, widget: Any) -> Any:
     """`_esm` as the page gets it: with a sourceURL naming where it was written, when known."""
     if not isinstance(value, str) or _SOURCE_URL.search(value):
         return value
-    trait = widget.traits().get("_esm") if hasattr(widget, "traits") else None
+    trait = getattr(widget, "_traits", {}).get("_esm")
     asset = getattr(trait, "asset", None)
     if asset is None or value != asset.text or asset.url or asset.vfile:
         return value

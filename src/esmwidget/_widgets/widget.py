@@ -263,14 +263,11 @@ class AnyWidget(DomParts, traitlets.HasTraits, metaclass=AnyWidgetMeta):
     def _esmwidget_write(self, patch: dict[str, Any], echo: Echo) -> dict[str, str]:
         accepted: list[str] = []
         rejected: dict[str, str] = {}
-        traits = self._traits
+        taken: dict[str, Any] = {}  # what each accepted key holds once set
         try:
-            self._esmwidget_apply(patch, echo, accepted, rejected)
+            self._esmwidget_apply(patch, echo, accepted, rejected, taken)
         except Exception:
-            if not all(
-                _still(self._trait_values.get(name), traits[name], patch[name], self)
-                for name in accepted
-            ):
+            if not all(_kept(self._trait_values.get(name), taken[name]) for name in accepted):
                 raise  # a cross-validation (`@validate`) undid the values: they are refused
             # The values were taken; an observer of them raised. That is the observer's error,
             # not the page's: its traceback goes where the cell's output is (the page shows it
@@ -279,7 +276,12 @@ class AnyWidget(DomParts, traitlets.HasTraits, metaclass=AnyWidgetMeta):
         return rejected
 
     def _esmwidget_apply(
-        self, patch: dict[str, Any], echo: Echo, accepted: list[str], rejected: dict[str, str]
+        self,
+        patch: dict[str, Any],
+        echo: Echo,
+        accepted: list[str],
+        rejected: dict[str, str],
+        taken: dict[str, Any],
     ) -> None:
         traits = self._traits
         with self.hold_trait_notifications():
@@ -302,6 +304,7 @@ class AnyWidget(DomParts, traitlets.HasTraits, metaclass=AnyWidgetMeta):
                     rejected[name] = str(error) or type(error).__name__
                 else:
                     accepted.append(name)
+                    taken[name] = self._trait_values.get(name)
             echo(accepted)  # before the observers, which run as this block ends
 
     def _esmwidget_asset_changed(self, key: str, text: str) -> bool:
@@ -388,13 +391,11 @@ class AnyWidget(DomParts, traitlets.HasTraits, metaclass=AnyWidgetMeta):
 _NUMBERS = frozenset({bool, int, float})
 
 
-def _still(value: Any, trait: traitlets.TraitType[Any, Any], raw: Any, owner: Any) -> bool:
-    """Whether `value` is what setting `raw` on `trait` gave (so it was not rolled back)."""
-    from_json = trait.metadata.get("from_json")
+def _kept(now: Any, taken: Any) -> bool:
+    """Whether a key still holds what it was set to (a rollback puts the old value back)."""
     try:
-        expected = raw if from_json is None else from_json(raw, owner)
-        return bool(value == expected) or value is expected
-    except Exception:  # a value that cannot be compared is taken as changed back
+        return now is taken or bool(now == taken)
+    except Exception:  # an array, say, that does not compare to one answer: taken as undone
         return False
 
 
